@@ -1,0 +1,1 @@
+# Survey templates, surveys, invitations and responses arrive with the feedback issue.

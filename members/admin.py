@@ -1,0 +1,50 @@
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["community"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "language", "is_manager", "is_staff", "is_active"]
+    list_filter = ["is_manager", "is_staff", "is_superuser", "is_active", "language"]
+    search_fields = ["email", "full_name"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["full_name", "language", "time_zone"]}),
+        (_("Organisation-wide roles"), {"fields": ["is_manager", "is_staff", "is_superuser", "is_active"]}),
+        (_("Permissions"), {"classes": ["collapse"], "fields": ["groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "community", "role", "joined_at", "left_at"]
+    list_filter = ["role", "community"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user", "community"]
+    autocomplete_fields = ["user", "community"]
+
+
+# allauth registers EmailAddress itself; keep it searchable by person.
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(admin.ModelAdmin):
+    list_display = ["email", "user", "primary", "verified"]
+    list_filter = ["primary", "verified"]
+    search_fields = ["email", "user__full_name"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,122 @@
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+def default_language() -> str:
+    # A callable, so that changing LANGUAGE_CODE in the environment needs no migration.
+    return settings.LANGUAGE_CODE
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # E-mail addresses are unique regardless of case; log in with any casing.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The e-mail address is the login; roles live on memberships, except the
+    organisation-wide ones: manager (`is_manager`) and admin (`is_staff` / `is_superuser`)."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=default_language
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
+    is_manager = models.BooleanField(
+        _("manager"), default=False, help_text=_("Sees the dashboards and successes of every community.")
+    )
+    is_staff = models.BooleanField(_("admin"), default=False, help_text=_("May use the Django admin."))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Role(models.TextChoices):
+    INTERN = "intern", _("intern")
+    MENTOR = "mentor", _("mentor")
+    COLLEAGUE = "colleague", _("colleague")
+    FACILITATOR = "facilitator", _("facilitator")
+
+
+class Membership(models.Model):
+    """A person's role in one community. `left_at` set means they left; the row stays for history."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    community = models.ForeignKey(
+        "cop.Community", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("community")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # One current membership per person and community; left ones stay as history.
+            models.UniqueConstraint(
+                fields=["user", "community"], condition=models.Q(left_at__isnull=True), name="membership_current_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["community", "role"], name="membership_community_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.community} · {self.get_role_display()}"
