@@ -6,7 +6,7 @@ from django.core.checks import Tags, Warning, register
 def check_production_mail_and_site(app_configs: object, **kwargs: object) -> list[Warning]:
     """Login codes, invitations and reminders are e-mail: production needs a real mail server."""
     problems = []
-    if settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend":
+    if settings.MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
         problems.append(
             Warning(
                 "E-mail is written to the local outbox, not sent.",

@@ -166,19 +166,31 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gilde <gilde@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = env_str("EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
-    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
-    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+# Lower-case names: Django 6.1 reads mail settings from MAILERS only; the EMAIL_* variables
+# of the environment are mapped onto it here.
+email_host = env_str("EMAIL_HOST")
+if email_host:
+    email_port = env_int("EMAIL_PORT", 587, minimum=1)
+    email_use_tls = env_bool("EMAIL_USE_TLS", email_port == 587)
+    email_use_ssl = env_bool("EMAIL_USE_SSL", email_port == 465)
+    if email_use_tls and email_use_ssl:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email_host,
+                "port": email_port,
+                "username": env_str("EMAIL_HOST_USER", ""),
+                "password": env_str("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": email_use_tls,
+                "use_ssl": email_use_ssl,
+                "timeout": env_int("EMAIL_TIMEOUT", 10, minimum=1),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "cop.devmail.LocalOutboxBackend"
+    MAILERS = {"default": {"BACKEND": "cop.devmail.LocalOutboxBackend"}}
 DEVMAIL_DIR = VAR_DIR / "mail"
 
 # --- Language and time ------------------------------------------------------------------------
@@ -194,6 +206,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# In development and tests files come from STATICFILES_DIRS (no collectstatic has run).
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, pre-compressed files in production (collectstatic at build time); plain files in

@@ -1,0 +1,42 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from cop.models import Community
+from members.models import Membership, Role, User
+
+PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="nl_NL")
+    language = "nl"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        # allauth's mandatory verification: people in tests have a verified address unless told otherwise.
+        if create:
+            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=extracted is not False)
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    name = factory.Sequence(lambda n: f"Community {n}")
+    slug = factory.Sequence(lambda n: f"community-{n}")
+    domain_statement = "Samen leren in de praktijk."
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    community = factory.SubFactory(CommunityFactory)
+    role = Role.INTERN
