@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.csp import CSP
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
@@ -66,7 +67,7 @@ def devmail_detail(request: HttpRequest, message_id: str) -> HttpResponse:
         "img-src": [CSP.SELF, "data:"],
         "style-src": [CSP.UNSAFE_INLINE],
         "frame-ancestors": [CSP.SELF],
-        "sandbox": [],
+        "sandbox": True,
     }
 )
 def devmail_html(request: HttpRequest, message_id: str) -> HttpResponse:
@@ -78,10 +79,12 @@ def devmail_html(request: HttpRequest, message_id: str) -> HttpResponse:
 
 
 @require_GET
-def devmail_attachment(request: HttpRequest, message_id: str, index: int) -> FileResponse:
+def devmail_attachment(request: HttpRequest, message_id: str, index: int) -> HttpResponse:
     _debug_only()
     found = devmail.attachment_get(message_id, index)
     if found is None:
         raise Http404
     filename, content_type, payload = found
-    return FileResponse(iter([payload]), as_attachment=True, filename=filename, content_type=content_type)
+    response = HttpResponse(payload, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response

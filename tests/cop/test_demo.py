@@ -1,0 +1,62 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from cop.demo import DEMO_PASSWORD
+from cop.models import Community
+from members.models import Membership, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_LOGINS = [
+    "facilitator@gilde.demo",
+    "intern@gilde.demo",
+    "mentor@gilde.demo",
+    "colleague@gilde.demo",
+    "manager@gilde.demo",
+    "admin@gilde.demo",
+]
+
+
+def snapshot() -> tuple:
+    return (
+        sorted(Community.objects.values_list("slug", "name")),
+        sorted(User.objects.values_list("email", "full_name", "is_manager", "is_staff", "password")),
+        sorted(Membership.objects.values_list("user__email", "community__slug", "role")),
+        sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
+    )
+
+
+def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
+    call_command("seed_demo", force=True)
+    first = snapshot()
+    call_command("seed_demo", force=True)
+    assert snapshot() == first
+    assert Community.objects.count() == 3
+    assert Membership.objects.count() == 12
+    output = capsys.readouterr().out
+    for email in DEMO_LOGINS:
+        assert email in output
+
+
+def test_demo_logins_cover_every_role_with_the_demo_password():
+    call_command("seed_demo", force=True)
+    users = {user.email: user for user in User.objects.filter(email__in=DEMO_LOGINS)}
+    assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
+    assert users["manager@gilde.demo"].is_manager
+    assert users["admin@gilde.demo"].is_superuser
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {"intern", "mentor", "colleague", "facilitator"}
+    assert EmailAddress.objects.filter(verified=True).count() == User.objects.count()
+
+
+def test_seed_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refusing with DEBUG off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_no_demo_data_unless_asked():
+    assert not Community.objects.exists()
+    assert not User.objects.exists()
