@@ -32,12 +32,11 @@ def _test_settings(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
+def _clear_cache() -> None:
     # allauth's rate limits live in the (Redis) cache; each test starts with none used.
     from django.core.cache import cache  # noqa: PLC0415 (needs configured settings)
 
     cache.clear()
-    yield
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:
@@ -55,7 +54,7 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
         env = subprocess_env()
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)  # stale messages from earlier tests or runs
-    process = subprocess.Popen(  # noqa: S603 (fixed argument list)
+    process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "cop", "worker", "--pool=solo", "--loglevel=WARNING", "-n", "test@%h"],
         cwd=ROOT,
         env=env,

@@ -58,7 +58,8 @@ def test_signup_is_closed(client):
     page = client.get(reverse("account_signup"), HTTP_ACCEPT_LANGUAGE="nl")
     assert "Gilde werkt alleen op uitnodiging" in page.text
     client.post(
-        reverse("account_signup"), {"email": "self@example.org", "password1": "Xy7-long-pass", "password2": "Xy7-long-pass"}
+        reverse("account_signup"),
+        {"email": "self@example.org", "password1": "Xy7-long-pass", "password2": "Xy7-long-pass"},
     )
     assert not User.objects.filter(email="self@example.org").exists()
 
