@@ -53,3 +53,36 @@ def test_keyboard_user_can_skip_to_content_and_reach_the_form(demo, visit):
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
+
+
+ACCOUNT_PAGES = {
+    "login-code": "/accounts/login/code/",
+    "password-reset": "/accounts/password/reset/",
+    "signup-closed": "/accounts/signup/",
+}
+SIGNED_IN_PAGES = {
+    "account-email": "/accounts/email/",
+    "account-password": "/accounts/password/change/",
+}
+
+
+@pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
+def test_account_pages_are_accessible_in_both_languages(demo, live_server, visit, shoot, assert_accessible, locale):
+    language = locale[:2]
+    for name, path in ACCOUNT_PAGES.items():
+        page = visit(path, width="phone", locale=locale)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        assert_accessible(page)
+        shoot(page, f"{name}-{language}-phone")
+
+    page = visit("/accounts/login/", locale=locale)
+    page.locator("#id_login").fill("facilitator@gilde.demo")
+    page.locator("#id_password").fill("gilde-demo")
+    page.locator("form.form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fenna")
+    # The person's saved language (Dutch) wins over the browser's from now on.
+    for name, path in SIGNED_IN_PAGES.items():
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", "nl")
+        assert_accessible(page)
+        shoot(page, f"{name}-nl-desktop")
