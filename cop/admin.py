@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from cop.models import Community, Heartbeat
+from cop.models import ChatWebhook, Community, Heartbeat, Notification, NotificationPreference
+from cop.notifications.delivery import notification_retry
 
 
 @admin.register(Community)
@@ -15,3 +19,36 @@ class CommunityAdmin(admin.ModelAdmin):
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_seen"]
     readonly_fields = ["name", "last_seen"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "channel", "recipient", "to_email", "community", "status", "attempts"]
+    list_filter = ["status", "channel", "kind", "community"]
+    search_fields = ["recipient__email", "to_email", "kind", "last_error"]
+    list_select_related = ["recipient", "community"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # rows come from notification_queue, never by hand
+
+    @admin.action(description=_("Retry the selected failed or skipped notifications"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        retried = sum(notification_retry(notification=row) for row in queryset)
+        self.message_user(request, _("%(count)d notification(s) queued again.") % {"count": retried})
+
+
+@admin.register(ChatWebhook)
+class ChatWebhookAdmin(admin.ModelAdmin):
+    list_display = ["community", "provider", "enabled"]
+    list_filter = ["provider", "enabled"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "email", "updated_at"]
+    list_filter = ["category", "email"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]

@@ -132,11 +132,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "gilde")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Fail fast when Redis is unreachable: producers then leave the outbox row for the sweeper.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "cop.heartbeat", "schedule": 60.0},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 30.0},
 }
+
+# --- Notifications (the outbox) ---------------------------------------------------------------
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+# Backoff after the n-th failure: base · 2^(n-1) seconds, at most the cap: 30 s … 32 min, so a mail
+# server that is down for an hour still gets every message.
+NOTIFICATION_BACKOFF_SECONDS = env_int("NOTIFICATION_BACKOFF_SECONDS", 30, minimum=1)
+NOTIFICATION_BACKOFF_MAX_SECONDS = env_int("NOTIFICATION_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+# A row in "sending" longer than this lost its worker (well past CELERY_TASK_TIME_LIMIT).
+NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 600, minimum=1)
+# The sweeper leaves rows younger than this to the task queued when they were written.
+NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 60, minimum=0)
+CHAT_WEBHOOKS_ENABLED = env_bool("CHAT_WEBHOOKS_ENABLED", False)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

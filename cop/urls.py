@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cop import views
+from cop.notifications import views as notification_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("language/", views.language_set, name="language_set"),
     path("accounts/", include("allauth.urls")),
+    path("notifications/preferences/", notification_views.preferences, name="notification_preferences"),
+    path("notifications/unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
+    path("communities/<slug:slug>/outbox/", notification_views.community_outbox, name="community_outbox"),
     path("admin/", admin.site.urls),
     path("dev/mail/", views.devmail_list, name="devmail_list"),
     path("dev/mail/<str:message_id>/", views.devmail_detail, name="devmail_detail"),

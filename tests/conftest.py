@@ -1,5 +1,7 @@
 import os
 import signal
+import socket
+import threading
 import subprocess
 import sys
 import time
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
@@ -39,6 +42,15 @@ def _clear_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Tasks run in this process, as in embedded mode. With a transactional test, a notification
+    queued by a request is delivered (to mailoutbox) before the response returns."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
 def subprocess_env(**overrides: str) -> dict[str, str]:
     """The environment a child process (worker, manage.py) gets: ours, pointed at the test database."""
     env = dict(os.environ)
@@ -47,26 +59,109 @@ def subprocess_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server on localhost that keeps what it receives. Set `reply` to an SMTP reply
+    (e.g. "451 Try later") to make it refuse messages."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.reply: str | None = None
+        self.lock = threading.Lock()
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        if self.reply:
+            return self.reply
+        with self.lock:
+            self.messages.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+    def reset(self) -> None:
+        with self.lock:
+            self.messages.clear()
+        self.reply = None
+
+    def parsed(self) -> list:
+        from email import message_from_bytes, policy  # noqa: PLC0415
+
+        with self.lock:
+            return [message_from_bytes(raw, policy=policy.default) for raw in self.messages]
+
+
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:
-    """A real Celery worker process on the real Redis, using the test database."""
-    with django_db_blocker.unblock():
-        env = subprocess_env()
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)  # stale messages from earlier tests or runs
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_sink: SmtpSink, settings) -> SmtpSink:
+    """Django's SMTP backend, in this process, pointed at the sink."""
+    smtp_sink.reset()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": smtp_sink.port, "timeout": 5},
+        }
+    }
+    return smtp_sink
+
+
+def worker_env(sink: SmtpSink, **overrides: str) -> dict[str, str]:
+    """A worker's environment: the test database, and SMTP to the sink."""
+    return subprocess_env(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port), EMAIL_USE_TLS="false", **overrides)
+
+
+def start_worker(env: dict[str, str], *, name: str = "test") -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cop", "worker", "--pool=solo", "--loglevel=WARNING", "-n", "test@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cop",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "-n",
+            f"{name}@%h",
+        ],
         cwd=ROOT,
         env=env,
     )
     deadline = time.monotonic() + 30
-    while not celery_app.control.ping(timeout=0.5):
+    while not celery_app.control.ping(timeout=0.5, destination=[f"{name}@{socket.gethostname()}"]):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise RuntimeError("The Celery worker did not start.")
-    yield process
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, smtp_sink) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on the real Redis, using the test database and the SMTP sink."""
+    with django_db_blocker.unblock():
+        env = worker_env(smtp_sink)
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)  # stale messages from earlier tests or runs
+    process = start_worker(env)
+    yield process
+    stop_worker(process)

@@ -1,5 +1,4 @@
 import pytest
-from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
@@ -12,7 +11,6 @@ pytestmark = pytest.mark.django_db
 def local_outbox(settings):
     settings.DEBUG = True
     settings.MAILERS = {"default": {"BACKEND": "cop.devmail.LocalOutboxBackend"}}
-    mail.mailers._settings = None  # rebuild the mailers from the overridden setting
     return settings.DEVMAIL_DIR
 
 

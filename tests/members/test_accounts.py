@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from cop.models import Notification
 from members.models import User
 from tests.factories import PASSWORD, UserFactory
 
@@ -31,7 +32,8 @@ def test_wrong_password_is_rejected_with_a_message_in_dutch(client):
     assert "Het door jou opgegeven e-mailadres en/of wachtwoord is niet correct." in response.text
 
 
-def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(client, mailoutbox):
+@pytest.mark.django_db(transaction=True)
+def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(client, eager, mailoutbox):
     UserFactory(email="new@example.org", verified=False)
     response = client.post(reverse("account_login"), {"login": "new@example.org", "password": PASSWORD})
     assert response.status_code == 302
@@ -41,7 +43,8 @@ def test_unverified_email_cannot_log_in_and_gets_a_verification_mail(client, mai
     assert mailoutbox[0].to == ["new@example.org"]
 
 
-def test_login_by_code(client, mailoutbox):
+@pytest.mark.django_db(transaction=True)
+def test_login_by_code_arrives_through_the_outbox(client, eager, mailoutbox):
     user = UserFactory(email="mentor@example.org")
     response = client.post(reverse("account_request_login_code"), {"email": "mentor@example.org"})
     assert response.status_code == 302
@@ -64,12 +67,14 @@ def test_signup_is_closed(client):
     assert not User.objects.filter(email="self@example.org").exists()
 
 
-def test_password_reset_sends_a_link_to_a_known_address(client, mailoutbox):
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_sends_a_link_to_a_known_address(client, eager, mailoutbox):
     UserFactory(email="colleague@example.org", language="nl")
     response = client.post(reverse("account_reset_password"), {"email": "colleague@example.org"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
+    assert Notification.objects.get().status == "sent"
 
 
 @pytest.mark.parametrize(
