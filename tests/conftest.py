@@ -1,9 +1,9 @@
 import os
 import signal
 import socket
-import threading
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,7 +122,7 @@ def worker_env(sink: SmtpSink, **overrides: str) -> dict[str, str]:
 
 
 def start_worker(env: dict[str, str], *, name: str = "test") -> subprocess.Popen:
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 (fixed argument list)
         [
             sys.executable,
             "-m",

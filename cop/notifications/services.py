@@ -44,7 +44,7 @@ def enqueue_delivery(notification_id: int, *, countdown: float | None = None) ->
 
     try:
         notification_deliver.apply_async(kwargs={"notification_id": notification_id}, countdown=countdown, retry=False)
-    except Exception:  # noqa: BLE001 (broker unreachable, or an eager run failing: the row says which)
+    except Exception:  # broker unreachable, or an eager run failing: the row says which
         logger.warning("Could not hand notification %s to a worker; the sweeper will.", notification_id, exc_info=True)
         return False
     return True
