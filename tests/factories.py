@@ -40,3 +40,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     community = factory.SubFactory(CommunityFactory)
     role = Role.INTERN
+
+
+def announcement(recipient, community, *, occasion: str = "", title: str = "Hoe geef je constructieve feedback?"):
+    """Queues the announcement kind, as a producer would."""
+    from cop.notifications.services import notification_queue  # noqa: PLC0415 (keeps factories import-light)
+
+    return notification_queue(
+        recipient=recipient,
+        kind="announcement",
+        subject_object=community,
+        occasion=occasion,
+        community=community,
+        context={"title": title, "body": "Dinsdag 16:00 in de werkplaats.", "url": "https://gilde.example.org/m/1"},
+    )

@@ -39,6 +39,8 @@ def _template_context(notification: Notification, unsubscribe: str | None) -> di
         **notification.context,
         "recipient": notification.recipient,
         "community": notification.community,
+        # A plain string too, so that chat formats can escape it like any other text.
+        "community_name": notification.community.name if notification.community_id else "",
         "subject_object": notification.subject_object,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
