@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: help install run test lint format translations
+.PHONY: help install run test lint format translations bench-notifications
 
 help:
 	@echo "make run    Gilde with demo data at http://127.0.0.1:$(PORT) (no servers needed)"
@@ -56,3 +56,7 @@ translations: install
 	@# Extracting strings needs GNU gettext (xgettext); compiling them does not.
 	$(UV) run --frozen python manage.py makemessages -l nl -l en --no-location --ignore=.venv --ignore=node_modules --ignore=var
 	$(UV) run --frozen python manage.py compile_translations
+
+# Outbox benchmark (not part of make test): BENCH_COUNT=10000 by default.
+bench-notifications: install
+	$(UV) run --frozen python bench/notifications.py

@@ -11,9 +11,9 @@ def heartbeat() -> None:
 
 
 @shared_task(name="notifications.deliver")
-def notification_deliver(*, notification_id: int) -> str:
-    """Delivers one outbox row (at most once; see cop.notifications.delivery)."""
-    return delivery.notification_deliver(notification_id=notification_id)
+def notifications_deliver(*, notification_ids: list[int]) -> dict[int, str]:
+    """Delivers outbox rows, each at most once (see cop.notifications.delivery)."""
+    return delivery.notifications_deliver(notification_ids=notification_ids)
 
 
 @shared_task(name="notifications.sweep")

@@ -1,3 +1,4 @@
+import logging
 import os
 import signal
 import socket
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     # The suite runs against the real services, never SQLite or an in-memory broker.
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise pytest.UsageError("Tests need PostgreSQL: set DATABASE_URL (make test does).")

@@ -3,11 +3,15 @@
 
 import json
 import smtplib
+import threading
 import urllib.error
 import urllib.request
 from typing import Any
 
+from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 
 WEBHOOK_TIMEOUT = 10
 
@@ -29,9 +33,36 @@ def _smtp_error(code: int, detail: str) -> DeliveryError:
     return (PermanentError if 500 <= code < 600 else TransientError)(f"SMTP {code}: {detail}")
 
 
+_connections = threading.local()
+
+
+def _mail_connection() -> BaseEmailBackend:
+    """One open mail connection per worker thread, reused from message to message: a new SMTP
+    session per message (connect, EHLO, QUIT) would cost more than the message itself."""
+    config = repr(settings.MAILERS["default"])
+    if getattr(_connections, "config", None) != config:
+        _connections.backend, _connections.config = mail.mailers.default, config
+    return _connections.backend
+
+
+def _send(message: EmailMultiAlternatives) -> int:
+    connection = _mail_connection()
+    try:
+        connection.open()
+        return connection.send_messages([message])
+    except smtplib.SMTPServerDisconnected:
+        # The server closed our idle connection: one fresh session, then report as usual.
+        connection.close()
+        connection.open()
+        return connection.send_messages([message])
+    except BaseException:
+        connection.close()
+        raise
+
+
 def send_email(message: EmailMultiAlternatives) -> None:
     try:
-        sent = message.send()
+        sent = _send(message)
     except smtplib.SMTPRecipientsRefused as exc:
         code, detail = next(iter(exc.recipients.values()))
         raise _smtp_error(code, detail.decode(errors="replace") if isinstance(detail, bytes) else str(detail)) from exc

@@ -1,9 +1,11 @@
-"""The one way to notify. Producers call `notification_queue` (a person, by e-mail) or
-`chat_queue` (a community's chat channel) inside their own transaction; nothing else in Gilde
-calls `send_mail` or `.delay()` for a notification."""
+"""The one way to notify. Producers call `notification_queue` / `notifications_queue` (people, by
+e-mail) or `chat_queue` (a community's chat channel) inside their own transaction; nothing else
+in Gilde calls `send_mail` or `.delay()` for a notification."""
 
 import logging
 import uuid
+from collections.abc import Iterable
+from itertools import batched
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,9 @@ from members.models import User
 
 logger = logging.getLogger(__name__)
 
+# Rows per delivery task: one broker message, and one claiming update, for this many rows.
+BATCH = 50
+
 
 def _key(*parts: object) -> str:
     return ":".join("" if part is None else str(part) for part in parts)[:255]
@@ -28,85 +33,119 @@ def _subject(subject_object: models.Model | None) -> tuple[ContentType | None, i
     return ContentType.objects.get_for_model(subject_object), subject_object.pk
 
 
+def _switched_off(user_ids: Iterable[int], category: str) -> set[int]:
+    """Which of these people switched this category off (one query)."""
+    if category == Category.SECURITY:
+        return set()
+    return set(
+        NotificationPreference.objects.filter(user_id__in=list(user_ids), category=category, email=False).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def email_wanted(*, user: User, category: str) -> bool:
     """Whether `user` gets e-mail of this category now (security mail always)."""
     if category == Category.SECURITY:
         return True
-    if not user.is_active:
-        return False
-    return not NotificationPreference.objects.filter(user=user, category=category, email=False).exists()
+    return user.is_active and user.pk not in _switched_off([user.pk], category)
 
 
-def enqueue_delivery(notification_id: int, *, countdown: float | None = None) -> bool:
-    """Hands the row to a worker. Never raises: if the broker is down the row stays pending and
-    the sweeper queues it once the broker is back."""
-    from cop.tasks import notification_deliver  # noqa: PLC0415 (tasks import this module)
+def enqueue_delivery(notification_ids: list[int], *, countdown: float | None = None) -> bool:
+    """Hands rows to workers, BATCH to a task. Never raises: if the broker is down the rows stay
+    pending and the sweeper queues them once the broker is back."""
+    from cop.tasks import notifications_deliver  # noqa: PLC0415 (tasks import this module)
 
     try:
-        notification_deliver.apply_async(kwargs={"notification_id": notification_id}, countdown=countdown, retry=False)
-    except Exception:  # broker unreachable, or an eager run failing: the row says which
-        logger.warning("Could not hand notification %s to a worker; the sweeper will.", notification_id, exc_info=True)
+        for chunk in batched(notification_ids, BATCH):
+            notifications_deliver.apply_async(
+                kwargs={"notification_ids": list(chunk)}, countdown=countdown, retry=False
+            )
+    except Exception:  # broker unreachable, or an eager run failing: the rows say which
+        logger.warning("Could not hand %d notification(s) to a worker; the sweeper will.", len(notification_ids))
         return False
     return True
 
 
-def _queue(*, key: str, defaults: dict[str, Any]) -> Notification:
-    notification, created = Notification.objects.get_or_create(key=key, defaults=defaults)
-    if created and notification.status == Status.PENDING:
-        transaction.on_commit(lambda: enqueue_delivery(notification.pk))
-    return notification
+def _queue(rows: list[Notification]) -> list[Notification]:
+    """Inserts the rows whose key is new and queues their delivery after commit; returns the
+    stored row for every key (existing ones unchanged)."""
+    keys = [row.key for row in rows]
+    existing = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    # ignore_conflicts: a concurrent producer may insert the same key between our read and write.
+    Notification.objects.bulk_create([row for row in rows if row.key not in existing], ignore_conflicts=True)
+    stored = {row.key: row for row in Notification.objects.filter(key__in=keys)}
+    new_pending = [row.pk for key, row in stored.items() if key not in existing and row.status == Status.PENDING]
+    if new_pending:
+        transaction.on_commit(lambda: enqueue_delivery(new_pending))
+    return [stored[key] for key in keys]
 
 
-def notification_queue(
+def notifications_queue(
     *,
-    recipient: User,
+    recipients: Iterable[User],
     kind: str,
     subject_object: models.Model | None = None,
     occasion: str = "",
     context: dict[str, Any] | None = None,
     community: Community | None = None,
-) -> Notification:
-    """Queues an e-mail to `recipient` in the caller's transaction and delivers it after commit.
+) -> list[Notification]:
+    """Queues the same e-mail to each recipient in the caller's transaction; delivered after commit.
 
     The same (recipient, kind, object, occasion) is queued at most once: a second call returns
-    the first row. A person who switched this kind's category off gets a `skipped` row.
-    `context` must be JSON: ids and strings, never model instances.
+    the first row. People who switched this kind's category off get a `skipped` row. `context`
+    must be JSON (ids and strings, never model instances). A fixed number of queries, whatever
+    the number of recipients.
     """
     definition = kinds.get(kind)
+    recipients = list(recipients)
     subject_type, subject_id = _subject(subject_object)
-    wanted = email_wanted(user=recipient, category=definition.category)
-    return _queue(
-        key=_key(Channel.EMAIL, recipient.pk, kind, subject_type and subject_type.pk, subject_id, occasion),
-        defaults={
-            "channel": Channel.EMAIL,
-            "kind": kind,
-            "recipient": recipient,
-            "community": community,
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-            "occasion": occasion,
-            "context": context or {},
-            "status": Status.PENDING if wanted else Status.SKIPPED,
-            "last_error": "" if wanted else "The recipient switched this kind of e-mail off.",
-        },
-    )
+    off = _switched_off((person.pk for person in recipients), definition.category)
+    rows = []
+    for person in recipients:
+        wanted = person.pk not in off and (person.is_active or definition.mandatory)
+        rows.append(
+            Notification(
+                key=_key(Channel.EMAIL, person.pk, kind, subject_type and subject_type.pk, subject_id, occasion),
+                channel=Channel.EMAIL,
+                kind=kind,
+                recipient=person,
+                community=community,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                occasion=occasion,
+                context=context or {},
+                status=Status.PENDING if wanted else Status.SKIPPED,
+                last_error="" if wanted else "The recipient switched this kind of e-mail off.",
+            )
+        )
+    return _queue(rows)
+
+
+def notification_queue(*, recipient: User, **kwargs: Any) -> Notification:
+    """`notifications_queue` for one person; returns their row."""
+    return notifications_queue(recipients=[recipient], **kwargs)[0]
 
 
 def account_mail_queue(*, email: str, subject: str, text: str, html: str | None) -> Notification:
     """Queues one of allauth's account mails (already rendered in the visitor's language).
     Each one is distinct: two login-code requests are two messages."""
     recipient = User.objects.filter(email__iexact=email).first()
-    return _queue(
-        key=_key(Channel.EMAIL, recipient.pk if recipient else email.lower(), kinds.ACCOUNT.name, uuid.uuid4().hex),
-        defaults={
-            "channel": Channel.EMAIL,
-            "kind": kinds.ACCOUNT.name,
-            "recipient": recipient,
-            "to_email": "" if recipient else email,
-            "occasion": "",
-            "context": {"prerendered": {"subject": subject, "text": text, "html": html}},
-        },
+    (row,) = _queue(
+        [
+            Notification(
+                key=_key(
+                    Channel.EMAIL, recipient.pk if recipient else email.lower(), kinds.ACCOUNT.name, uuid.uuid4().hex
+                ),
+                channel=Channel.EMAIL,
+                kind=kinds.ACCOUNT.name,
+                recipient=recipient,
+                to_email="" if recipient else email,
+                context={"prerendered": {"subject": subject, "text": text, "html": html}},
+            )
+        ]
     )
+    return row
 
 
 def chat_queue(
@@ -123,18 +162,23 @@ def chat_queue(
     if not settings.CHAT_WEBHOOKS_ENABLED or not ChatWebhook.objects.filter(community=community, enabled=True).exists():
         return None
     subject_type, subject_id = _subject(subject_object)
-    return _queue(
-        key=_key(Channel.CHAT, f"c{community.pk}", kind, subject_type and subject_type.pk, subject_id, occasion),
-        defaults={
-            "channel": Channel.CHAT,
-            "kind": kind,
-            "community": community,
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-            "occasion": occasion,
-            "context": context or {},
-        },
+    (row,) = _queue(
+        [
+            Notification(
+                key=_key(
+                    Channel.CHAT, f"c{community.pk}", kind, subject_type and subject_type.pk, subject_id, occasion
+                ),
+                channel=Channel.CHAT,
+                kind=kind,
+                community=community,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                occasion=occasion,
+                context=context or {},
+            )
+        ]
     )
+    return row
 
 
 def preference_set(*, user: User, category: str, email: bool) -> None:

@@ -9,7 +9,7 @@ from cop.models import Notification
 from cop.models.notification import Category, Status
 from cop.notifications.delivery import backoff, notification_deliver, notification_retry, notifications_sweep
 from cop.notifications.services import preference_set
-from cop.tasks import notification_deliver as deliver_task
+from cop.tasks import notifications_deliver as deliver_task
 from tests.conftest import free_port
 from tests.factories import CommunityFactory, UserFactory, announcement
 
@@ -27,8 +27,8 @@ def test_deliver_sends_once_and_marks_the_row_sent(mailoutbox):
 
 def test_the_task_run_twice_sends_one_email(mailoutbox):
     row = announcement(UserFactory(), CommunityFactory())
-    assert deliver_task.apply(kwargs={"notification_id": row.pk}).get() == "sent"
-    assert deliver_task.apply(kwargs={"notification_id": row.pk}).get() == "not-claimed"
+    assert deliver_task.apply(kwargs={"notification_ids": [row.pk]}).get() == {row.pk: "sent"}
+    assert deliver_task.apply(kwargs={"notification_ids": [row.pk]}).get() == {row.pk: "not-claimed"}
     assert len(mailoutbox) == 1
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 1)
