@@ -93,7 +93,7 @@ def main() -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     env = {**os.environ, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_USE_TLS": "false"}
-    worker = subprocess.Popen(  # noqa: S603 (fixed argument list)
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -143,7 +143,8 @@ def main() -> None:
     unique = len(set(sink.message_ids))
     print(f"notifications          {COUNT}")
     print(
-        f"queued in              {queue_seconds:.1f} s  ({COUNT / queue_seconds:.0f} rows/s, commit and publish included)"
+        f"queued in              {queue_seconds:.1f} s  ({COUNT / queue_seconds:.0f} rows/s, "
+        "commit and publish included)"
     )
     print(
         f"delivered in           {deliver_seconds:.1f} s  ({COUNT / deliver_seconds:.0f} rows/s, "

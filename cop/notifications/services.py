@@ -57,12 +57,14 @@ def enqueue_delivery(notification_ids: list[int], *, countdown: float | None = N
     from cop.tasks import notifications_deliver  # noqa: PLC0415 (tasks import this module)
 
     try:
-        for chunk in batched(notification_ids, BATCH):
+        for chunk in batched(notification_ids, BATCH, strict=False):
             notifications_deliver.apply_async(
                 kwargs={"notification_ids": list(chunk)}, countdown=countdown, retry=False
             )
     except Exception:  # broker unreachable, or an eager run failing: the rows say which
-        logger.warning("Could not hand %d notification(s) to a worker; the sweeper will.", len(notification_ids))
+        logger.warning(
+            "Could not hand %d notification(s) to a worker; the sweeper will.", len(notification_ids), exc_info=True
+        )
         return False
     return True
 

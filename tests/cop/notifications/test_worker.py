@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import transaction
-from kombu import pools
 from django.urls import reverse
+from kombu import pools
 
 from cop.celery import app as celery_app
 from cop.models import Notification
@@ -86,12 +86,17 @@ def broker(url: str) -> Iterator[None]:
         celery_app.conf.broker_url = original
 
 
+def redis_answers(port: int) -> bool:
+    ping = [shutil.which("redis-cli"), "-p", str(port), "ping"]
+    return subprocess.run(ping, capture_output=True, check=False).stdout == b"PONG\n"  # noqa: S603 (fixed command)
+
+
 def start_redis(port: int) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 (fixed argument list)
         [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
     )
-    wait_for(lambda: subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout == b"PONG\n")  # noqa: S603, S607
+    wait_for(lambda: redis_answers(port))
     return process
 
 
