@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from cop.models import Community
+from cop.notifications.services import notifications_queue
 from members.models import Membership, Role, User
 
 DEMO_PASSWORD = "gilde-demo"  # noqa: S105 (the documented demo password, seeded only on request)
@@ -111,4 +112,26 @@ def seed_demo() -> list[tuple[str, str]]:
             Membership.objects.update_or_create(
                 user=user, community=communities[slug], left_at=None, defaults={"role": role}
             )
+    for community in communities.values():
+        _welcome(community)
     return [(person.email, person.login) for person in PEOPLE if person.login]
+
+
+def _welcome(community: Community) -> None:
+    """A welcome announcement to every member, through the outbox (queued once: same occasion)."""
+    members = User.objects.filter(memberships__community=community, memberships__left_at__isnull=True)
+    notifications_queue(
+        recipients=members,
+        kind="announcement",
+        subject_object=community,
+        occasion="welcome",
+        community=community,
+        context={
+            "title": "Welkom in de community!",
+            "body": (
+                "Een Community of Practice is een groep mensen die samenkomt omdat ze een gedeelde interesse "
+                "of passie hebben. Hier leer je niet in een vacuüm, maar van elkaar: door ervaringen, inzichten "
+                "en best practices te delen. Binnenkort plannen we de eerste bijeenkomst."
+            ),
+        },
+    )

@@ -88,6 +88,12 @@ class Notification(models.Model):
         return f"{self.kind} → {self.recipient or self.to_email or self.community} ({self.status})"
 
     @property
+    def kind_label(self) -> str:
+        from cop.notifications.kinds import label  # noqa: PLC0415 (kinds imports this module)
+
+        return label(self.kind)
+
+    @property
     def address(self) -> str:
         return self.recipient.email if self.recipient_id else self.to_email
 

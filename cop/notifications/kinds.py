@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from cop.models.notification import Category
 
 if TYPE_CHECKING:
@@ -22,6 +25,7 @@ class Attachment:
 @dataclass(frozen=True)
 class Kind:
     name: str
+    label: str | Promise
     category: Category
     # Folder under templates/ holding subject.txt, body.txt, body.html (e-mail) and chat.txt (chat).
     # None for kinds whose message is rendered when queued (allauth's account mails).
@@ -44,6 +48,12 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
+def label(name: str) -> str | Promise:
+    """The kind's name for people; the stored name for a kind no longer registered."""
+    kind = _registry.get(name)
+    return kind.label if kind else name
+
+
 def get(name: str) -> Kind:
     try:
         return _registry[name]
@@ -52,6 +62,8 @@ def get(name: str) -> Kind:
 
 
 # Account and security mail from django-allauth: rendered when queued, never switched off.
-ACCOUNT = register(Kind("account", Category.SECURITY))
+ACCOUNT = register(Kind("account", _("Account mail"), Category.SECURITY))
 # A message from a community's facilitators to its members (also posted to the chat webhook).
-ANNOUNCEMENT = register(Kind("announcement", Category.ANNOUNCEMENT, template="notifications/announcement"))
+ANNOUNCEMENT = register(
+    Kind("announcement", _("Announcement"), Category.ANNOUNCEMENT, template="notifications/announcement")
+)

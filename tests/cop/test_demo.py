@@ -60,3 +60,11 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
 def test_no_demo_data_unless_asked():
     assert not Community.objects.exists()
     assert not User.objects.exists()
+
+
+def test_seed_demo_welcomes_every_member_once_through_the_outbox():
+    from cop.models import Notification  # noqa: PLC0415
+
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    assert Notification.objects.filter(kind="announcement", occasion="welcome").count() == Membership.objects.count()

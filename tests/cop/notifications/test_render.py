@@ -86,3 +86,39 @@ def test_chat_payloads_in_each_providers_format():
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
     assert card["content"]["type"] == "AdaptiveCard"
     assert card["content"]["body"][0]["text"] == "*Bouw & Metselen: Workshop <voegen>*\nDonderdag 15:00"
+
+
+@pytest.fixture
+def invite_kind():
+    from cop.models.notification import Category  # noqa: PLC0415
+    from cop.notifications import kinds  # noqa: PLC0415
+
+    ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Gilde//NL\r\nEND:VCALENDAR\r\n"
+    kind = kinds.register(
+        kinds.Kind(
+            "test.invite",
+            "Invitation",
+            Category.ANNOUNCEMENT,
+            template="notifications/announcement",
+            attachments=lambda notification: [kinds.Attachment("bijeenkomst.ics", ics, "text/calendar")],
+        )
+    )
+    yield kind
+    kinds._registry.pop(kind.name)
+
+
+def test_a_kind_can_attach_a_calendar_invite(invite_kind, settings):
+    from cop import devmail  # noqa: PLC0415
+    from cop.notifications.delivery import notification_deliver  # noqa: PLC0415
+    from cop.notifications.services import notification_queue  # noqa: PLC0415
+
+    settings.MAILERS = {"default": {"BACKEND": "cop.devmail.LocalOutboxBackend"}}
+    community = CommunityFactory()
+    row = notification_queue(
+        recipient=UserFactory(), kind="test.invite", community=community, context={"title": "Workshop", "body": "b"}
+    )
+    message = render_email(row)
+    assert [(name, mimetype) for name, _, mimetype in message.attachments] == [("bijeenkomst.ics", "text/calendar")]
+    assert notification_deliver(notification_id=row.pk) == "sent"
+    (stored,) = devmail.message_list()
+    assert [(a.filename, a.content_type) for a in stored.attachments] == [("bijeenkomst.ics", "text/calendar")]
