@@ -27,10 +27,30 @@ def _key(*parts: object) -> str:
     return ":".join("" if part is None else str(part) for part in parts)[:255]
 
 
-def _subject(subject_object: models.Model | None) -> tuple[ContentType | None, int | None]:
-    if subject_object is None:
-        return None, None
-    return ContentType.objects.get_for_model(subject_object), subject_object.pk
+def _row(
+    *,
+    channel: str,
+    addressee: object,
+    kind: str,
+    subject_object: models.Model | None,
+    occasion: str,
+    context: dict[str, Any] | None,
+    **fields: Any,
+) -> Notification:
+    """An unsaved outbox row whose key says: this channel, to this addressee, this kind, about
+    this object, on this occasion."""
+    subject_type = ContentType.objects.get_for_model(subject_object) if subject_object is not None else None
+    subject_id = subject_object.pk if subject_object is not None else None
+    return Notification(
+        key=_key(channel, addressee, kind, subject_type and subject_type.pk, subject_id, occasion),
+        channel=channel,
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        occasion=occasion,
+        context=context or {},
+        **fields,
+    )
 
 
 def _switched_off(user_ids: Iterable[int], category: str) -> set[int]:
@@ -101,22 +121,20 @@ def notifications_queue(
     """
     definition = kinds.get(kind)
     recipients = list(recipients)
-    subject_type, subject_id = _subject(subject_object)
     off = _switched_off((person.pk for person in recipients), definition.category)
     rows = []
     for person in recipients:
         wanted = person.pk not in off and (person.is_active or definition.mandatory)
         rows.append(
-            Notification(
-                key=_key(Channel.EMAIL, person.pk, kind, subject_type and subject_type.pk, subject_id, occasion),
+            _row(
                 channel=Channel.EMAIL,
+                addressee=person.pk,
                 kind=kind,
+                subject_object=subject_object,
+                occasion=occasion,
+                context=context,
                 recipient=person,
                 community=community,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                occasion=occasion,
-                context=context or {},
                 status=Status.PENDING if wanted else Status.SKIPPED,
                 last_error="" if wanted else "The recipient switched this kind of e-mail off.",
             )
@@ -135,15 +153,15 @@ def account_mail_queue(*, email: str, subject: str, text: str, html: str | None)
     recipient = User.objects.filter(email__iexact=email).first()
     (row,) = _queue(
         [
-            Notification(
-                key=_key(
-                    Channel.EMAIL, recipient.pk if recipient else email.lower(), kinds.ACCOUNT.name, uuid.uuid4().hex
-                ),
+            _row(
                 channel=Channel.EMAIL,
+                addressee=recipient.pk if recipient else email.lower(),
                 kind=kinds.ACCOUNT.name,
+                subject_object=None,
+                occasion=uuid.uuid4().hex,
+                context={"prerendered": {"subject": subject, "text": text, "html": html}},
                 recipient=recipient,
                 to_email="" if recipient else email,
-                context={"prerendered": {"subject": subject, "text": text, "html": html}},
             )
         ]
     )
@@ -163,20 +181,16 @@ def chat_queue(
     kinds.get(kind)
     if not settings.CHAT_WEBHOOKS_ENABLED or not ChatWebhook.objects.filter(community=community, enabled=True).exists():
         return None
-    subject_type, subject_id = _subject(subject_object)
     (row,) = _queue(
         [
-            Notification(
-                key=_key(
-                    Channel.CHAT, f"c{community.pk}", kind, subject_type and subject_type.pk, subject_id, occasion
-                ),
+            _row(
                 channel=Channel.CHAT,
+                addressee=f"c{community.pk}",
                 kind=kind,
-                community=community,
-                subject_type=subject_type,
-                subject_id=subject_id,
+                subject_object=subject_object,
                 occasion=occasion,
-                context=context or {},
+                context=context,
+                community=community,
             )
         ]
     )
