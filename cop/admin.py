@@ -31,6 +31,11 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["retry"]
     readonly_fields = [field.name for field in Notification._meta.fields]
 
+    def get_fields(self, request: HttpRequest, obj: Notification | None = None) -> list[str]:
+        fields = [field.name for field in Notification._meta.fields]
+        # An account mail's context holds its login code or reset link until it is sent.
+        return [name for name in fields if not (name == "context" and obj is not None and obj.kind == "account")]
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # rows come from notification_queue, never by hand
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -39,16 +40,26 @@ def redis_check() -> Check:
     return {"ok": True}
 
 
+WORKER_CHECK_CACHE = "health:worker"
+
+
 def worker_check(redis_ok: bool) -> Check:
     if not settings.REDIS_URL:
         return {"ok": True, "mode": "embedded", "detail": "tasks run in-process"}
     if not redis_ok:
         return {"ok": False, "error": "broker unreachable"}
+    # A ping is broadcast to every worker and waits up to a second: do it once per 10 s, however
+    # often the page is probed.
+    cached = cache.get(WORKER_CHECK_CACHE)
+    if cached is not None:
+        return cached
     try:
         replies = celery_app.control.ping(timeout=1.0)
     except Exception as exc:  # noqa: BLE001
         return _failure(exc)
-    return {"ok": bool(replies), "workers": len(replies)}
+    result = {"ok": bool(replies), "workers": len(replies)}
+    cache.set(WORKER_CHECK_CACHE, result, timeout=10)
+    return result
 
 
 def beat_check() -> Check:

@@ -147,10 +147,14 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 # server that is down for an hour still gets every message.
 NOTIFICATION_BACKOFF_SECONDS = env_int("NOTIFICATION_BACKOFF_SECONDS", 30, minimum=1)
 NOTIFICATION_BACKOFF_MAX_SECONDS = env_int("NOTIFICATION_BACKOFF_MAX_SECONDS", 3600, minimum=1)
-# A row in "sending" longer than this lost its worker (well past CELERY_TASK_TIME_LIMIT).
+# A row in "sending" longer than this lost its worker. It must exceed the task time limit: a
+# sweeper taking back a row that a live worker is still sending would send it twice.
 NOTIFICATION_SENDING_TIMEOUT = env_int("NOTIFICATION_SENDING_TIMEOUT", 600, minimum=1)
-# The sweeper leaves rows younger than this to the task queued when they were written.
-NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 60, minimum=0)
+if NOTIFICATION_SENDING_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("NOTIFICATION_SENDING_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+# The sweeper leaves rows younger than this to the task queued when they were written (a busy
+# queue may take a while to reach them; re-queueing them early only adds load).
+NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 120, minimum=0)
 CHAT_WEBHOOKS_ENABLED = env_bool("CHAT_WEBHOOKS_ENABLED", False)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
@@ -255,8 +259,10 @@ SECURE_CSP = {
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers probe over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    # Only behind a proxy that sets X-Forwarded-Proto itself; otherwise any client could claim https.
+    if env_bool("BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)

@@ -7,6 +7,7 @@ from cop.notifications import views as notification_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("health/live/", views.health_live, name="health_live"),
     path("language/", views.language_set, name="language_set"),
     path("accounts/", include("allauth.urls")),
     path("notifications/preferences/", notification_views.preferences, name="notification_preferences"),

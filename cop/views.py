@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from cop import devmail
-from cop.health import health_report
+from cop.health import database_check, health_report
 from members.services import user_set_language
 
 
@@ -26,6 +26,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> JsonResponse:
     ok, report = health_report()
     return JsonResponse(report, status=200 if ok else 503)
+
+
+@require_GET
+@never_cache
+def health_live(request: HttpRequest) -> JsonResponse:
+    """For a load balancer: this web process and its database. Workers and Redis being down must
+    not take the website out of rotation (the outbox waits for them); /health/ reports those."""
+    database = database_check()
+    return JsonResponse(
+        {"status": "ok" if database["ok"] else "fail", "database": database}, status=200 if database["ok"] else 503
+    )
 
 
 @require_POST

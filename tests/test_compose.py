@@ -57,7 +57,7 @@ def test_published_ports_match_what_the_processes_listen_on():
     assert SERVICES["web"]["ports"] == [f"8000:{bind.rsplit(':', 1)[1]}"]
     assert SERVICES["mail"]["ports"] == ["8025:8025"]  # Mailpit's web inbox
     assert "localhost" in SERVICES["web"]["environment"]["ALLOWED_HOSTS"].split(",")
-    assert "http://localhost:8000/health/" in " ".join(SERVICES["web"]["healthcheck"]["test"])
+    assert "http://localhost:8000/health/live/" in " ".join(SERVICES["web"]["healthcheck"]["test"])
 
 
 def test_app_services_wait_for_the_database_redis_and_migrations():

@@ -109,7 +109,11 @@ class NotificationPreference(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "category"], name="preference_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="preference_unique"),
+            # Account and security mail (login codes, password resets) can never be switched off.
+            models.CheckConstraint(condition=~models.Q(category="security"), name="preference_not_security"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.category}: {'on' if self.email else 'off'}"

@@ -47,12 +47,15 @@ def _mail_connection() -> BaseEmailBackend:
 
 def _send(message: EmailMultiAlternatives) -> int:
     connection = _mail_connection()
+    smtp = getattr(connection, "connection", None)
+    if smtp is not None:
+        # A reused connection may have been closed by the server while idle: find out before
+        # sending, never by sending (a resend after a failed DATA could deliver twice).
+        try:
+            smtp.noop()
+        except (smtplib.SMTPException, OSError):
+            connection.close()
     try:
-        connection.open()
-        return connection.send_messages([message])
-    except smtplib.SMTPServerDisconnected:
-        # The server closed our idle connection: one fresh session, then report as usual.
-        connection.close()
         connection.open()
         return connection.send_messages([message])
     except BaseException:

@@ -11,9 +11,14 @@ How a row moves:
   claim=<new uuid> WHERE id IN (…) AND status='pending' AND next_attempt_at <= now` changed. A
   task delivered twice, two workers racing for one row, or the sweeper queueing a row that
   already has a task: every row is claimed by one update only; the others skip it.
-* **Record after send, row by row.** `sent` is written, and committed, right after each message
-  by the worker holding the claim (`WHERE status='sending' AND claim=<its uuid>`). A worker
-  that dies leaves at most one message in doubt: the one it was sending.
+* **Record after send, row by row.** Just before each message the worker renews its claim on
+  that row (and skips it if the sweeper took it back); `sent` is written, and committed, right
+  after the message by the worker holding the claim (`WHERE status='sending' AND claim=<its
+  uuid>`). A worker that dies leaves at most one message in doubt: the one it was sending. Rows
+  of its batch it had not started go back to pending at once when it stops in an orderly way
+  (time limit, a transient error that will hit the rest too), and via the sweeper otherwise.
+* **Bounded.** The sweeper counts a lost worker as an attempt: a row whose worker keeps dying
+  ends `failed` after NOTIFICATION_MAX_ATTEMPTS, like any other.
 * **Nothing lost.** Rows are found by query, not only by broker messages: the periodic sweeper
   re-queues pending rows that are due (so a row written while Redis was down, or whose message
   was lost, is delivered once Redis is back) and returns rows stuck in `sending` to `pending`.
@@ -26,10 +31,12 @@ How a row moves:
 """
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
@@ -39,7 +46,7 @@ from cop.models.notification import Channel, Status
 from cop.notifications import kinds
 from cop.notifications.channels import DeliveryError, PermanentError, post_webhook, send_email
 from cop.notifications.render import render_chat, render_email
-from cop.notifications.services import enqueue_delivery
+from cop.notifications.services import email_wanted, enqueue_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +61,20 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.NOTIFICATION_BACKOFF_MAX_SECONDS))
 
 
-def _claim(notification_ids: list[int]) -> list[Notification]:
-    """Claims those of the rows that are pending and due, and returns them ready to send: each
-    with `switched_off`, read now rather than when queued, so that the choice counts at once
-    (three queries)."""
+@dataclass
+class Claimed:
+    """A row this worker holds, with what delivery needs, read in bulk when claiming."""
+
+    row: Notification
+    kind: kinds.Kind | None  # None: a kind no longer registered
+    switched_off: bool
+    webhook: ChatWebhook | None
+
+
+def _claim(notification_ids: list[int]) -> list[Claimed]:
+    """Claims those of the rows that are pending and due and loads them ready to send, whatever
+    their number: rows with recipients and subjects, the recipients' switched-off categories
+    (read now, not when queued, so a choice counts at once) and the communities' webhooks."""
     now, claim = timezone.now(), uuid.uuid4()
     Notification.objects.filter(
         pk__in=notification_ids, status=Status.PENDING, next_attempt_at__lte=now + CLOCK_TOLERANCE
@@ -65,53 +82,120 @@ def _claim(notification_ids: list[int]) -> list[Notification]:
     rows = list(
         Notification.objects.filter(claim=claim, status=Status.SENDING)
         .select_related("recipient", "community")
+        .prefetch_related("subject_object")
         .order_by("pk")
     )
-    recipients = [row.recipient_id for row in rows if row.recipient_id]
+    if not rows:
+        return []
     off = set(
-        NotificationPreference.objects.filter(email=False, user_id__in=recipients).values_list("user_id", "category")
+        NotificationPreference.objects.filter(
+            email=False, user_id__in={row.recipient_id for row in rows if row.recipient_id}
+        ).values_list("user_id", "category")
     )
+    chat_communities = {row.community_id for row in rows if row.channel == Channel.CHAT}
+    webhooks = (
+        {hook.community_id: hook for hook in ChatWebhook.objects.filter(community__in=chat_communities, enabled=True)}
+        if chat_communities and settings.CHAT_WEBHOOKS_ENABLED
+        else {}
+    )
+    claimed = []
     for row in rows:
-        row.switched_off = (row.recipient_id, kinds.get(row.kind).category) in off
-    return rows
+        kind = kinds.find(row.kind)
+        claimed.append(
+            Claimed(
+                row=row,
+                kind=kind,
+                switched_off=kind is not None and (row.recipient_id, kind.category) in off,
+                webhook=webhooks.get(row.community_id),
+            )
+        )
+    return claimed
 
 
-def _finish(notification: Notification, **fields: object) -> None:
-    # Only the claim holder records the outcome; a row the sweeper has since taken back is not ours.
-    Notification.objects.filter(pk=notification.pk, status=Status.SENDING, claim=notification.claim).update(**fields)
+def _finish(notification: Notification, **fields: object) -> bool:
+    """Records an outcome if this worker still holds the claim; a row the sweeper has since
+    taken back is not ours. Finished account mail forgets its text (login codes, reset links)."""
+    if fields.get("status") in {Status.SENT, Status.FAILED, Status.SKIPPED} and "prerendered" in notification.context:
+        fields["context"] = {}
+    return bool(
+        Notification.objects.filter(pk=notification.pk, status=Status.SENDING, claim=notification.claim).update(
+            **fields
+        )
+    )
 
 
-def _send(notification: Notification) -> None:
-    if notification.channel == Channel.CHAT:
-        webhook = ChatWebhook.objects.filter(community_id=notification.community_id, enabled=True).first()
-        if webhook is None or not settings.CHAT_WEBHOOKS_ENABLED:
+def _renew(notification: Notification) -> bool:
+    """Right before sending: still ours? (The sweeper may have taken the row back.)"""
+    return _finish(notification, claimed_at=timezone.now())
+
+
+def _send(item: Claimed) -> None:
+    if item.kind is None:
+        raise PermanentError(f"Unknown notification kind {item.row.kind!r}.")
+    if item.row.channel == Channel.CHAT:
+        if item.webhook is None:
             raise PermanentError("No enabled chat webhook for this community.")
-        post_webhook(webhook.url, render_chat(notification, webhook.provider))
+        post_webhook(item.webhook.url, render_chat(item.row, item.webhook.provider))
     else:
-        send_email(render_email(notification))
+        send_email(render_email(item.row))
 
 
-def _deliver(notification: Notification) -> str:
-    kind = kinds.get(notification.kind)
-    if notification.switched_off or (
-        notification.recipient_id and not kind.mandatory and not notification.recipient.is_active
+def _deliver(item: Claimed) -> str:
+    row = item.row
+    if (
+        row.recipient_id
+        and item.kind
+        and not email_wanted(kind=item.kind, user=row.recipient, switched_off=item.switched_off)
     ):
-        _finish(notification, status=Status.SKIPPED, finished_at=timezone.now(), last_error="Switched off.")
+        _finish(row, status=Status.SKIPPED, finished_at=timezone.now(), last_error="Switched off.")
         return Status.SKIPPED
+    if not _renew(row):
+        return "not-claimed"
     try:
-        _send(notification)
+        _send(item)
     except DeliveryError as exc:
-        return _failed(notification, exc)
-    _finish(notification, status=Status.SENT, finished_at=timezone.now(), last_error="")
+        return _failed(row, exc)
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as exc:  # a bug or bad data in this row must not hold up the others
+        logger.exception("Notification %s could not be rendered or sent", row.pk)
+        return _failed(row, PermanentError(f"{type(exc).__name__}: {exc}"))
+    _finish(row, status=Status.SENT, finished_at=timezone.now(), last_error="")
     return Status.SENT
+
+
+def _release(items: list[Claimed], *, wait: timedelta = timedelta(0)) -> None:
+    """Gives claimed rows this worker never started back to pending, their attempt not counted."""
+    for item in items:
+        _finish(item.row, status=Status.PENDING, attempts=F("attempts") - 1, next_attempt_at=timezone.now() + wait)
+    if items and wait:
+        enqueue_delivery([item.row.pk for item in items], countdown=wait.total_seconds())
 
 
 def notifications_deliver(*, notification_ids: list[int]) -> dict[int, str]:
     """Sends each of the rows this call can claim; returns what happened to each row asked for
-    ("not-claimed" where another worker has it or it is not due)."""
+    ("not-claimed" where another worker has it or it is not due, "released" where it was handed
+    back unsent)."""
     outcomes = dict.fromkeys(notification_ids, "not-claimed")
-    for notification in _claim(notification_ids):
-        outcomes[notification.pk] = _deliver(notification)
+    claimed = _claim(notification_ids)
+    # Leave room under the task's soft time limit for one more message at the SMTP timeout.
+    deadline = time.monotonic() + max(settings.CELERY_TASK_SOFT_TIME_LIMIT - 15, 5)
+    started = 0
+    try:
+        for started, item in enumerate(claimed, start=1):
+            outcomes[item.row.pk] = outcome = _deliver(item)
+            if outcome == "retry" or time.monotonic() > deadline:
+                # A transient failure (server down, timeouts) would hit the rest of the batch too.
+                rest = claimed[started:]
+                _release(rest, wait=backoff(item.row.attempts) if outcome == "retry" else timedelta(0))
+                if outcome != "retry":
+                    enqueue_delivery([each.row.pk for each in rest])
+                outcomes.update(dict.fromkeys((each.row.pk for each in rest), "released"))
+                break
+    except SoftTimeLimitExceeded:
+        # The row being sent stays in doubt (the sweeper has it); the ones after it go back now.
+        _release(claimed[started:])
+        raise
     return outcomes
 
 
@@ -137,22 +221,30 @@ def _failed(notification: Notification, error: DeliveryError) -> str:
 class SweepResult:
     reclaimed: int
     queued: int
+    failed: int = 0
 
 
 def notifications_sweep(*, limit: int = 5000) -> SweepResult:
-    """Returns rows stuck in `sending` to `pending`, then queues pending rows that are due and
-    were not delivered by their own task (written while Redis was down, or their message lost)."""
+    """Takes back rows stuck in `sending` (their worker is gone): `failed` once their attempts
+    are used up, otherwise `pending`. Then queues pending rows that are due and were not
+    delivered by their own task (written while Redis was down, or their message lost)."""
     now = timezone.now()
     grace = timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE)
-    # A reclaimed row is due at once, so it is put back as if it had waited out the grace period.
-    reclaimed = Notification.objects.filter(
+    stuck = Notification.objects.filter(
         status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT)
-    ).update(status=Status.PENDING, next_attempt_at=now - grace, last_error="Worker lost while sending; retried.")
+    )
+    failed = stuck.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS).update(
+        status=Status.FAILED, finished_at=now, last_error="Worker lost while sending, attempts used up."
+    )
+    # A reclaimed row is due at once, so it is put back as if it had waited out the grace period.
+    reclaimed = stuck.update(
+        status=Status.PENDING, next_attempt_at=now - grace, last_error="Worker lost while sending; retried."
+    )
     # The grace period leaves fresh rows to the task queued on commit.
     due = Notification.objects.filter(status=Status.PENDING, next_attempt_at__lte=now - grace)
     ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
     enqueue_delivery(ids)
-    return SweepResult(reclaimed=reclaimed, queued=len(ids))
+    return SweepResult(reclaimed=reclaimed, queued=len(ids), failed=failed)
 
 
 def notification_retry(*, notification: Notification) -> bool:

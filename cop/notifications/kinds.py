@@ -48,9 +48,14 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
+def find(name: str) -> Kind | None:
+    """The kind, or None for one no longer registered (old rows may name one)."""
+    return _registry.get(name)
+
+
 def label(name: str) -> str | Promise:
     """The kind's name for people; the stored name for a kind no longer registered."""
-    kind = _registry.get(name)
+    kind = find(name)
     return kind.label if kind else name
 
 

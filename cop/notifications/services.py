@@ -2,6 +2,7 @@
 e-mail) or `chat_queue` (a community's chat channel) inside their own transaction; nothing else
 in Gilde calls `send_mail` or `.delay()` for a notification."""
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterable
@@ -20,11 +21,13 @@ from members.models import User
 logger = logging.getLogger(__name__)
 
 # Rows per delivery task: one broker message, and one claiming update, for this many rows.
-BATCH = 50
+BATCH = 20
 
 
 def _key(*parts: object) -> str:
-    return ":".join("" if part is None else str(part) for part in parts)[:255]
+    key = ":".join("" if part is None else str(part) for part in parts)
+    # Never truncate: two keys that differ only past the cut would collide and one mail be lost.
+    return key if len(key) <= 255 else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _row(
@@ -64,11 +67,10 @@ def _switched_off(user_ids: Iterable[int], category: str) -> set[int]:
     )
 
 
-def email_wanted(*, user: User, category: str) -> bool:
-    """Whether `user` gets e-mail of this category now (security mail always)."""
-    if category == Category.SECURITY:
-        return True
-    return user.is_active and user.pk not in _switched_off([user.pk], category)
+def email_wanted(*, kind: kinds.Kind, user: User, switched_off: bool) -> bool:
+    """The one rule for whether a person gets an e-mail of this kind: account and security mail
+    always; anything else only to an active account that has not switched its category off."""
+    return kind.mandatory or (user.is_active and not switched_off)
 
 
 def enqueue_delivery(notification_ids: list[int], *, countdown: float | None = None) -> bool:
@@ -124,7 +126,7 @@ def notifications_queue(
     off = _switched_off((person.pk for person in recipients), definition.category)
     rows = []
     for person in recipients:
-        wanted = person.pk not in off and (person.is_active or definition.mandatory)
+        wanted = email_wanted(kind=definition, user=person, switched_off=person.pk in off)
         rows.append(
             _row(
                 channel=Channel.EMAIL,

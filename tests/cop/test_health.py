@@ -46,3 +46,10 @@ def test_health_with_a_real_worker_is_200(client, celery_worker):
     response = client.get(reverse("health"))
     assert response.status_code == 200, response.json()
     assert response.json()["checks"]["worker"] == {"ok": True, "workers": 1}
+
+
+def test_liveness_reports_the_database_only(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # Redis down must not take the website out of rotation
+    response = client.get(reverse("health_live"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": {"ok": True, "engine": "postgresql"}}

@@ -1,14 +1,22 @@
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cop.models import Notification
+from cop.models import Notification, NotificationPreference
 from cop.models.notification import Category, Status
-from cop.notifications.delivery import backoff, notification_deliver, notification_retry, notifications_sweep
-from cop.notifications.services import preference_set
+from cop.notifications import delivery
+from cop.notifications.delivery import (
+    backoff,
+    notification_deliver,
+    notification_retry,
+    notifications_deliver,
+    notifications_sweep,
+)
+from cop.notifications.services import account_mail_queue, preference_set
 from cop.tasks import notifications_deliver as deliver_task
 from tests.conftest import free_port
 from tests.factories import CommunityFactory, UserFactory, announcement
@@ -167,3 +175,63 @@ def test_retry_gives_a_failed_row_new_attempts(eager, smtp):
     assert (row.status, row.attempts) == ("sent", 1)
     assert len(smtp.messages) == 1
     assert notification_retry(notification=row) is False  # a sent row is never sent again
+
+
+def test_a_row_of_an_unknown_kind_fails_without_holding_up_its_batch(mailoutbox):
+    community = CommunityFactory()
+    good = [announcement(UserFactory(), community, occasion=str(n)) for n in range(2)]
+    Notification.objects.filter(pk=good[0].pk).update(kind="gone")
+    outcomes = notifications_deliver(notification_ids=[row.pk for row in good])
+    assert outcomes == {good[0].pk: "failed", good[1].pk: "sent"}
+    assert Notification.objects.get(pk=good[0].pk).last_error == "Unknown notification kind 'gone'."
+    assert len(mailoutbox) == 1
+
+
+def test_a_transient_failure_hands_the_rest_of_the_batch_back_unattempted(smtp):
+    smtp.reply = "421 Service not available"
+    community = CommunityFactory()
+    rows = [announcement(UserFactory(), community, occasion=str(n)) for n in range(3)]
+    outcomes = notifications_deliver(notification_ids=[row.pk for row in rows])
+    assert outcomes == {rows[0].pk: "retry", rows[1].pk: "released", rows[2].pk: "released"}
+    states = list(Notification.objects.order_by("pk").values_list("status", "attempts"))
+    assert states == [("pending", 1), ("pending", 0), ("pending", 0)]
+
+
+def test_a_row_the_sweeper_took_back_is_not_sent_by_the_old_worker(mailoutbox):
+    row = announcement(UserFactory(), CommunityFactory())
+    (item,) = delivery._claim([row.pk])
+    # Meanwhile the sweeper decided the worker was lost and another worker took the row.
+    Notification.objects.filter(pk=row.pk).update(claim=uuid.uuid4())
+    assert delivery._deliver(item) == "not-claimed"
+    assert mailoutbox == []
+
+
+def test_the_sweeper_fails_a_row_whose_workers_keep_dying(settings):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    row = announcement(UserFactory(), CommunityFactory())
+    Notification.objects.filter(pk=row.pk).update(
+        status=Status.SENDING, attempts=3, claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    result = notifications_sweep()
+    assert (result.failed, result.reclaimed, result.queued) == (1, 0, 0)
+    assert Notification.objects.get(pk=row.pk).status == "failed"
+
+
+def test_a_sent_account_mail_forgets_its_login_code(mailoutbox):
+    row = account_mail_queue(email="intern@example.org", subject="Inlogcode", text="ABCD-EFGH", html=None)
+    assert notification_deliver(notification_id=row.pk) == "sent"
+    assert Notification.objects.get(pk=row.pk).context == {}
+    assert "ABCD-EFGH" in mailoutbox[0].body
+
+
+def test_two_account_mails_to_a_very_long_address_are_both_kept():
+    address = "a" * 240 + "@example.org"
+    first = account_mail_queue(email=address, subject="1", text="1", html=None)
+    second = account_mail_queue(email=address, subject="2", text="2", html=None)
+    assert first.pk != second.pk
+    assert len(first.key) <= 255
+
+
+def test_security_mail_cannot_be_switched_off_even_in_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NotificationPreference.objects.create(user=UserFactory(), category="security", email=False)
