@@ -11,10 +11,10 @@ How a row moves:
   claim=<new uuid> WHERE id IN (…) AND status='pending' AND next_attempt_at <= now` changed. A
   task delivered twice, two workers racing for one row, or the sweeper queueing a row that
   already has a task: every row is claimed by one update only; the others skip it.
-* **Record after send, row by row.** Just before each message the worker renews its claim on
-  that row (and skips it if the sweeper took it back); `sent` is written, and committed, right
-  after the message by the worker holding the claim (`WHERE status='sending' AND claim=<its
-  uuid>`). A worker that dies leaves at most one message in doubt: the one it was sending. Rows
+* **Record after send, row by row.** `sent` is written, and committed, right after each
+  message by the worker holding the claim (`WHERE status='sending' AND claim=<its uuid>`). The
+  sweeper only takes back rows claimed longer ago than NOTIFICATION_SENDING_TIMEOUT, which the
+  settings force to exceed the task's hard time limit: a live worker's claim is never taken. A worker that dies leaves at most one message in doubt: the one it was sending. Rows
   of its batch it had not started go back to pending at once when it stops in an orderly way
   (time limit, a transient error that will hit the rest too), and via the sweeper otherwise.
 * **Bounded.** The sweeper counts a lost worker as an attempt: a row whose worker keeps dying
@@ -124,11 +124,6 @@ def _finish(notification: Notification, **fields: object) -> bool:
     )
 
 
-def _renew(notification: Notification) -> bool:
-    """Right before sending: still ours? (The sweeper may have taken the row back.)"""
-    return _finish(notification, claimed_at=timezone.now())
-
-
 def _send(item: Claimed) -> None:
     if item.kind is None:
         raise PermanentError(f"Unknown notification kind {item.row.kind!r}.")
@@ -149,8 +144,6 @@ def _deliver(item: Claimed) -> str:
     ):
         _finish(row, status=Status.SKIPPED, finished_at=timezone.now(), last_error="Switched off.")
         return Status.SKIPPED
-    if not _renew(row):
-        return "not-claimed"
     try:
         _send(item)
     except DeliveryError as exc:

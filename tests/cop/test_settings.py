@@ -99,3 +99,10 @@ def test_a_bad_value_fails_loudly_naming_the_variable():
     result = manage("check", env={**PRODUCTION, "REDIS_URL": "127.0.0.1:6379"})
     assert result.returncode == 1
     assert "REDIS_URL='127.0.0.1:6379' is not a URL starting with one of: redis, rediss." in result.stderr
+
+
+def test_the_outbox_refuses_a_sending_timeout_shorter_than_the_task_time_limit():
+    # Otherwise the sweeper could take a row back from a worker that is still sending it.
+    result = manage("check", env={**PRODUCTION, "NOTIFICATION_SENDING_TIMEOUT": "60"})
+    assert result.returncode == 1
+    assert "NOTIFICATION_SENDING_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT." in result.stderr
