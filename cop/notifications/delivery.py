@@ -14,9 +14,10 @@ How a row moves:
 * **Record after send, row by row.** `sent` is written, and committed, right after each
   message by the worker holding the claim (`WHERE status='sending' AND claim=<its uuid>`). The
   sweeper only takes back rows claimed longer ago than NOTIFICATION_SENDING_TIMEOUT, which the
-  settings force to exceed the task's hard time limit: a live worker's claim is never taken. A worker that dies leaves at most one message in doubt: the one it was sending. Rows
-  of its batch it had not started go back to pending at once when it stops in an orderly way
-  (time limit, a transient error that will hit the rest too), and via the sweeper otherwise.
+  settings force to exceed the task's hard time limit: a live worker's claim is never taken.
+  A worker that dies leaves at most one message in doubt: the one it was sending. Rows of its
+  batch it had not started go back to pending at once when it stops in an orderly way (time
+  limit, a transient error that will hit the rest too), and via the sweeper otherwise.
 * **Bounded.** The sweeper counts a lost worker as an attempt: a row whose worker keeps dying
   ends `failed` after NOTIFICATION_MAX_ATTEMPTS, like any other.
 * **Nothing lost.** Rows are found by query, not only by broker messages: the periodic sweeper

@@ -21,7 +21,7 @@ from members.models import User
 logger = logging.getLogger(__name__)
 
 # Rows per delivery task: one broker message, and one claiming update, for this many rows.
-BATCH = 20
+BATCH = 50
 
 
 def _key(*parts: object) -> str:
