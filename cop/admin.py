@@ -5,6 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from cop.models import ChatWebhook, Community, Heartbeat, Notification, NotificationPreference
 from cop.notifications.delivery import notification_retry
+from cop.services import community_save_with_domain
+from members.models import Membership
+
+
+class FacilitatorInline(admin.TabularInline):
+    """The community's facilitators (and other members), set when an admin creates it."""
+
+    model = Membership
+    fk_name = "community"
+    extra = 1
+    fields = ["user", "role", "joined_at", "left_at"]
+    autocomplete_fields = ["user"]
+    verbose_name = _("member")
+    verbose_name_plural = _("facilitators and members")
 
 
 @admin.register(Community)
@@ -13,6 +27,14 @@ class CommunityAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["name", "domain_statement"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [FacilitatorInline]
+
+    def save_model(self, request: HttpRequest, obj: Community, form: object, change: bool) -> None:
+        # The domain statement's history starts with the admin's first version.
+        if not change or "domain_statement" in form.changed_data:
+            community_save_with_domain(community=obj, author=request.user)
+        else:
+            obj.save()
 
 
 @admin.register(Heartbeat)

@@ -1,24 +1,37 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.csp import CSP
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from cop import devmail
+from cop.forms import DomainForm
 from cop.health import database_check, health_report
+from cop.models import Community
+from cop.selectors import community_facilitators, domain_revisions
+from cop.services import domain_statement_update
+from members import selectors as selectors_members
+from members.models import Role
+from members.permissions import Action, allowed, standing
+from members.selectors import roles_for
 from members.services import user_set_language
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "cop/home.html")
+    roles = roles_for(request.user)
+    mentees = selectors_members.mentees(mentor=request.user) if Role.MENTOR in roles.all else []
+    return render(request, "cop/home.html", {"roles": roles, "mentees": mentees})
 
 
 @require_GET
@@ -99,3 +112,36 @@ def devmail_attachment(request: HttpRequest, message_id: str, index: int) -> Htt
     response = HttpResponse(payload, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The community's page: its domain, facilitators and, for facilitators, the tools to run it.
+    Facilitators edit the domain statement here; its history is kept."""
+    community = get_object_or_404(Community, slug=slug, active=True)
+    viewer = standing(request.user, community.pk)
+    if not allowed(viewer, Action.VIEW_COMMUNITY):
+        raise PermissionDenied
+    can_edit = allowed(viewer, Action.EDIT_DOMAIN)
+    form = DomainForm(request.POST or None, initial={"domain_statement": community.domain_statement})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            domain_statement_update(
+                community=community, text=form.cleaned_data["domain_statement"], author=request.user
+            )
+            messages.success(request, _("Domain statement saved."))
+            return redirect("community_detail", slug=slug)
+    context = {
+        "community": community,
+        "viewer": viewer,
+        "can_edit": can_edit,
+        "can_invite": allowed(viewer, Action.INVITE),
+        "can_see_members": allowed(viewer, Action.VIEW_DIRECTORY),
+        "form": form,
+        "facilitators": community_facilitators(community_id=community.pk),
+        "revisions": domain_revisions(community_id=community.pk) if can_edit else [],
+    }
+    return render(request, "cop/community.html", context)

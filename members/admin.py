@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Membership, User
+from members.models import Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "user"
     extra = 0
+    fields = ["community", "role", "joined_at", "left_at", "alumni_at"]
     autocomplete_fields = ["community"]
 
 
@@ -31,11 +33,20 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "community", "role", "joined_at", "left_at"]
+    list_display = ["user", "community", "role", "mentor", "joined_at", "left_at", "alumni_at"]
     list_filter = ["role", "community"]
     search_fields = ["user__email", "user__full_name"]
-    list_select_related = ["user", "community"]
-    autocomplete_fields = ["user", "community"]
+    list_select_related = ["user", "community", "mentor"]
+    autocomplete_fields = ["user", "community", "mentor"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "community", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "community"]
+    search_fields = ["email", "full_name"]
+    list_select_related = ["community"]
+    readonly_fields = ["token", "accepted_by", "invited_by"]
 
 
 # allauth registers EmailAddress itself; keep it searchable by person.

@@ -97,7 +97,9 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A person's role in one community. `left_at` set means they left; the row stays for history."""
+    """A person's role in one community. `left_at` set means they left; `alumni_at` set means an
+    intern's internship ended. Either way the row stays, for history and dashboards, but the
+    person gets no more invitations or reminders from this community."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     community = models.ForeignKey(
@@ -106,6 +108,21 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    alumni_at = models.DateTimeField(_("alumni since"), null=True, blank=True)
+    # Interns (and what mentors write about their own practice).
+    school = models.CharField(_("school"), max_length=120, blank=True)
+    programme = models.CharField(_("programme"), max_length=120, blank=True)
+    internship_start = models.DateField(_("internship start"), null=True, blank=True)
+    internship_end = models.DateField(_("internship end"), null=True, blank=True)
+    learning_goals = models.TextField(_("learning goals"), blank=True)
+    mentor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentees",
+        verbose_name=_("mentor"),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -116,7 +133,69 @@ class Membership(models.Model):
                 fields=["user", "community"], condition=models.Q(left_at__isnull=True), name="membership_current_unique"
             )
         ]
-        indexes = [models.Index(fields=["community", "role"], name="membership_community_role")]
+        indexes = [
+            models.Index(fields=["community", "role"], name="membership_community_role"),
+            # The daily alumni job: interns whose internship has ended.
+            models.Index(
+                fields=["internship_end"],
+                condition=models.Q(role="intern", alumni_at__isnull=True, left_at__isnull=True),
+                name="membership_internship_end",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.community} · {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """A facilitator's invitation to join a community, sent as a personal link. Accepting it
+    creates the account (or, for someone already registered, just the membership)."""
+
+    community = models.ForeignKey(
+        "cop.Community", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("community")
+    )
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    school = models.CharField(_("school"), max_length=120, blank=True)
+    programme = models.CharField(_("programme"), max_length=120, blank=True)
+    internship_start = models.DateField(_("internship start"), null=True, blank=True)
+    internship_end = models.DateField(_("internship end"), null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per address and community; resending reuses it.
+            models.UniqueConstraint(
+                Lower("email"),
+                "community",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_open_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.community}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -1,4 +1,4 @@
-from cop.models.community import Community, Heartbeat
+from cop.models.community import Community, DomainStatementRevision, Heartbeat
 from cop.models.notification import ChatWebhook, Notification, NotificationPreference
 
-__all__ = ["ChatWebhook", "Community", "Heartbeat", "Notification", "NotificationPreference"]
+__all__ = ["ChatWebhook", "Community", "DomainStatementRevision", "Heartbeat", "Notification", "NotificationPreference"]

@@ -33,3 +33,23 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class DomainStatementRevision(models.Model):
+    """Every version of a community's domain statement, so the health check can tell when the
+    domain was last revisited."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="domain_revisions")
+    text = models.TextField(_("domain statement"))
+    author = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("domain statement revision")
+        verbose_name_plural = _("domain statement revisions")
+        indexes = [models.Index(fields=["community", "-created_at"], name="domain_revision_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.community} @ {self.created_at:%Y-%m-%d}"

@@ -68,6 +68,8 @@ def get(name: str) -> Kind:
 
 # Account and security mail from django-allauth: rendered when queued, never switched off.
 ACCOUNT = register(Kind("account", _("Account mail"), Category.SECURITY))
+# A facilitator's invitation to join a community (a personal link): never switched off.
+INVITATION = register(Kind("invitation", _("Invitation"), Category.SECURITY, template="notifications/invitation"))
 # A message from a community's facilitators to its members (also posted to the chat webhook).
 ANNOUNCEMENT = register(
     Kind("announcement", _("Announcement"), Category.ANNOUNCEMENT, template="notifications/announcement")

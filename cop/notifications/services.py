@@ -149,6 +149,39 @@ def notification_queue(*, recipient: User, **kwargs: Any) -> Notification:
     return notifications_queue(recipients=[recipient], **kwargs)[0]
 
 
+def address_queue(
+    *,
+    email: str,
+    kind: str,
+    subject_object: models.Model | None = None,
+    occasion: str = "",
+    context: dict[str, Any] | None = None,
+    community: Community | None = None,
+) -> Notification:
+    """Queues a mandatory e-mail (e.g. an invitation) to an address that may not have an account
+    yet; if one exists, it goes to that person, in their language."""
+    definition = kinds.get(kind)
+    if not definition.mandatory:
+        raise ValueError(f"Kind {kind!r} can be switched off: queue it to a person, not an address.")
+    recipient = User.objects.filter(email__iexact=email).first()
+    (row,) = _queue(
+        [
+            _row(
+                channel=Channel.EMAIL,
+                addressee=recipient.pk if recipient else email.lower(),
+                kind=kind,
+                subject_object=subject_object,
+                occasion=occasion,
+                context=context,
+                recipient=recipient,
+                to_email="" if recipient else email,
+                community=community,
+            )
+        ]
+    )
+    return row
+
+
 def account_mail_queue(*, email: str, subject: str, text: str, html: str | None) -> Notification:
     """Queues one of allauth's account mails (already rendered in the visitor's language).
     Each one is distinct: two login-code requests are two messages."""

@@ -1,0 +1,76 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Membership, Role
+
+
+class InviteForm(forms.Form):
+    """Who to invite: a pasted list, or a CSV file (columns name, email, role, school, programme,
+    start, end); `role` applies where the list or file names none."""
+
+    addresses = forms.CharField(
+        label=_("E-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One person per line: “name@example.org” or “Name <name@example.org>”."),
+    )
+    file = forms.FileField(
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_("Columns: name, email, role, school, programme, start, end."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.INTERN)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("addresses", "").strip() and not data.get("file"):
+            raise forms.ValidationError(_("Paste at least one e-mail address, or choose a CSV file."))
+        return data
+
+
+class AcceptForm(forms.Form):
+    """Setting up a new account from an invitation."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Everyone")), *Role.choices])
+
+
+class LearningGoalsForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["learning_goals"]
+        widgets = {"learning_goals": forms.Textarea(attrs={"rows": 5})}
+
+
+class MentorForm(forms.Form):
+    mentor = forms.ModelChoiceField(label=_("Mentor"), queryset=Membership.objects.none(), required=False)
+
+    def __init__(self, *args: object, mentors: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentors
+        self.fields["mentor"].label_from_instance = lambda user: user.full_name or user.email

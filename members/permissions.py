@@ -1,0 +1,81 @@
+"""Who may see and do what, decided here and nowhere else.
+
+Roles are per community (intern, mentor, colleague, facilitator) or organisation-wide (manager,
+admin). `ACTIONS` is the matrix; `can()` answers one question for one person and community;
+tests walk the whole matrix.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from members.models import Membership, Role, User
+
+
+class Action(StrEnum):
+    VIEW_COMMUNITY = "view_community"  # the community page, its domain statement
+    VIEW_DIRECTORY = "view_directory"  # the member list and profiles
+    EDIT_DOMAIN = "edit_domain"  # change the domain statement
+    INVITE = "invite"  # invite people, see, resend and revoke invitations
+    PAIR_MENTOR = "pair_mentor"  # pair a mentor with an intern
+    VIEW_OUTBOX = "view_outbox"  # what went out to the community, and what failed
+
+
+MEMBER_ROLES = frozenset(Role.values)
+MANAGER, ADMIN = "manager", "admin"
+
+# Action → roles allowed. Managers see the community, not its people (they get aggregates).
+ACTIONS: dict[Action, frozenset[str]] = {
+    Action.VIEW_COMMUNITY: MEMBER_ROLES | {MANAGER, ADMIN},
+    Action.VIEW_DIRECTORY: MEMBER_ROLES | {ADMIN},
+    Action.EDIT_DOMAIN: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.INVITE: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.PAIR_MENTOR: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.VIEW_OUTBOX: frozenset({Role.FACILITATOR, ADMIN}),
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's roles for one community: their community role (if a current member) and their
+    organisation-wide ones."""
+
+    role: str | None
+    org: frozenset[str]
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.org | ({self.role} if self.role else set())
+
+
+def standing(user: User, community_id: int) -> Standing:
+    """One query at most."""
+    if not user.is_authenticated:
+        return Standing(role=None, org=frozenset())
+    org = set()
+    if user.is_staff:
+        org.add(ADMIN)
+    if user.is_manager:
+        org.add(MANAGER)
+    role = (
+        Membership.objects.filter(user=user, community_id=community_id, left_at__isnull=True, alumni_at__isnull=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Standing(role=role, org=frozenset(org))
+
+
+def allowed(standing: Standing, action: Action) -> bool:
+    return bool(standing.roles & ACTIONS[action])
+
+
+def can(user: User, action: Action, community_id: int) -> bool:
+    return allowed(standing(user, community_id), action)
+
+
+def can_edit_learning_goals(user: User, membership: Membership) -> bool:
+    """Interns and mentors edit their own learning goals; facilitators and admins may help."""
+    if not user.is_authenticated:
+        return False
+    if membership.user_id == user.pk:
+        return membership.role in {Role.INTERN, Role.MENTOR}
+    return allowed(standing(user, membership.community_id), Action.PAIR_MENTOR)

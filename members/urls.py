@@ -1,0 +1,14 @@
+from django.urls import path
+
+from members import views
+
+urlpatterns = [
+    path("communities/<slug:slug>/members/", views.directory, name="directory"),
+    path("communities/<slug:slug>/members/<int:user_id>/", views.profile, name="member_profile"),
+    path("communities/<slug:slug>/members/<int:user_id>/goals/", views.learning_goals_edit, name="learning_goals_edit"),
+    path("communities/<slug:slug>/members/<int:user_id>/mentor/", views.mentor_edit, name="mentor_edit"),
+    path("communities/<slug:slug>/invitations/", views.invitations, name="invitations"),
+    path("communities/<slug:slug>/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("communities/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]
