@@ -6,12 +6,15 @@ Later features add their own demo rows here.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
-from cop.models import Community
+from cop.models import Community, DomainStatementRevision
 from cop.notifications.services import notifications_queue
+from members.invitations import InviteRow, invitations_send
 from members.models import Membership, Role, User
 
 DEMO_PASSWORD = "gilde-demo"  # noqa: S105 (the documented demo password, seeded only on request)
@@ -83,6 +86,51 @@ PEOPLE = [
     Person("daan.kok@gilde.demo", "Daan Kok", (("autotechniek", Role.INTERN),)),
 ]
 
+# More people, so that directories, mentor pairs and (later) dashboards look like a real organisation.
+EXTRA = {
+    "autotechniek": {
+        Role.INTERN: ["Yusuf Demir", "Emma de Boer", "Lucas Smits", "Sophie Mertens", "Jesse van Dam"],
+        Role.MENTOR: ["Peter Vos"],
+        Role.COLLEAGUE: ["Henk Bos", "Ria Kuipers"],
+    },
+    "bouw-metselen": {
+        Role.INTERN: ["Milan Koster", "Fleur Prins", "Thijs Brouwer", "Anouk Maas", "Sem Verhoeven"],
+        Role.MENTOR: ["Karin Postma"],
+        Role.COLLEAGUE: ["Gerrit Hoekstra", "Wim Dijkstra"],
+    },
+    "communicatie": {
+        Role.INTERN: ["Lisa Jacobs", "Noah Verbeek", "Zoë Claassen", "Mees Willemsen", "Julia Schouten"],
+        Role.MENTOR: ["Ingrid Vermeulen"],
+        Role.COLLEAGUE: ["Tom Huisman", "Esther van Leeuwen"],
+    },
+}
+SCHOOLS = {
+    "autotechniek": ("ROC Mondriaan", "Eerste Autotechnicus (mbo 3)"),
+    "bouw-metselen": ("Bouwmensen Utrecht", "Metselaar (mbo 2)"),
+    "communicatie": ("Hogeschool Utrecht", "Communicatie (hbo)"),
+}
+LEARNING_GOALS = (
+    "Zelfstandig een diagnose stellen en die uitleggen aan een collega.\n"
+    "Leren hoe je constructieve feedback geeft én ontvangt."
+)
+PENDING_INVITATIONS = [
+    ("autotechniek", "Bart Visser", "bart.visser@example.org", Role.INTERN),
+    ("bouw-metselen", "Nina Peeters", "nina.peeters@example.org", Role.INTERN),
+    ("communicatie", "Rik de Wit", "rik.de.wit@example.org", Role.COLLEAGUE),
+]
+
+
+def _slugify_name(name: str) -> str:
+    return ".".join(name.lower().replace("ë", "e").split())
+
+
+def _extra_people() -> list[Person]:
+    people = []
+    for slug, roles in EXTRA.items():
+        for role, names in roles.items():
+            people.extend(Person(f"{_slugify_name(name)}@gilde.demo", name, ((slug, role),)) for name in names)
+    return people
+
 
 def _person_upsert(person: Person) -> User:
     user = User.objects.filter(email=person.email).first() or User(email=person.email)
@@ -106,15 +154,57 @@ def seed_demo() -> list[tuple[str, str]]:
             slug=data["slug"], defaults={key: value for key, value in data.items() if key != "slug"}
         )
         communities[community.slug] = community
-    for person in PEOPLE:
+    today = timezone.localdate()
+    for person in [*PEOPLE, *_extra_people()]:
         user = _person_upsert(person)
         for slug, role in person.memberships:
+            details = {"role": role}
+            if role == Role.INTERN:
+                school, programme = SCHOOLS[slug]
+                details |= {
+                    "school": school,
+                    "programme": programme,
+                    "internship_start": today - timedelta(days=60),
+                    "internship_end": today + timedelta(days=120),
+                    "learning_goals": LEARNING_GOALS,
+                }
             Membership.objects.update_or_create(
-                user=user, community=communities[slug], left_at=None, defaults={"role": role}
+                user=user, community=communities[slug], left_at=None, alumni_at=None, defaults=details
             )
     for community in communities.values():
+        _pair_mentors(community)
+        _domain_history(community)
         _welcome(community)
+    _pending_invitations(communities)
     return [(person.email, person.login) for person in PEOPLE if person.login]
+
+
+def _pair_mentors(community: Community) -> None:
+    """Each intern gets a mentor of their community, in turn (the demo mentor gets Ilias first)."""
+    mentors = list(
+        User.objects.filter(
+            memberships__community=community, memberships__role=Role.MENTOR, memberships__left_at__isnull=True
+        ).order_by("email")
+    )
+    interns = Membership.objects.filter(community=community, role=Role.INTERN, left_at__isnull=True).order_by("pk")
+    for number, membership in enumerate(interns):
+        membership.mentor = mentors[number % len(mentors)]
+        membership.save(update_fields=["mentor"])
+
+
+def _domain_history(community: Community) -> None:
+    if not DomainStatementRevision.objects.filter(community=community).exists():
+        DomainStatementRevision.objects.create(community=community, text=community.domain_statement)
+
+
+def _pending_invitations(communities: dict[str, Community]) -> None:
+    facilitator = User.objects.get(email="facilitator@gilde.demo")
+    rows_by_community: dict[str, list[InviteRow]] = {}
+    for slug, name, email, role in PENDING_INVITATIONS:
+        rows_by_community.setdefault(slug, []).append(InviteRow(email=email, name=name, role=role))
+    for slug, rows in rows_by_community.items():
+        # Already invited rows come back with a problem and are skipped: seeding twice sends nothing.
+        invitations_send(community=communities[slug], rows=rows, invited_by=facilitator)
 
 
 def _welcome(community: Community) -> None:

@@ -3,8 +3,8 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from cop.demo import DEMO_PASSWORD
-from cop.models import Community
-from members.models import Membership, User
+from cop.models import Community, DomainStatementRevision, Notification
+from members.models import Invitation, Membership, User
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,10 @@ def snapshot() -> tuple:
         sorted(User.objects.values_list("email", "full_name", "is_manager", "is_staff", "password")),
         sorted(Membership.objects.values_list("user__email", "community__slug", "role")),
         sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
+        sorted(Membership.objects.values_list("user__email", "mentor__email")),
+        sorted(Invitation.objects.values_list("email", "community__slug", "role")),
+        Notification.objects.count(),
+        DomainStatementRevision.objects.count(),
     )
 
 
@@ -33,7 +37,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(capsys):
     call_command("seed_demo", force=True)
     assert snapshot() == first
     assert Community.objects.count() == 3
-    assert Membership.objects.count() == 12
+    assert Membership.objects.count() == 36
     output = capsys.readouterr().out
     for email in DEMO_LOGINS:
         assert email in output
@@ -63,8 +67,16 @@ def test_no_demo_data_unless_asked():
 
 
 def test_seed_demo_welcomes_every_member_once_through_the_outbox():
-    from cop.models import Notification  # noqa: PLC0415
-
     call_command("seed_demo", force=True)
     call_command("seed_demo", force=True)
     assert Notification.objects.filter(kind="announcement", occasion="welcome").count() == Membership.objects.count()
+
+
+def test_seed_demo_pairs_every_intern_with_a_mentor_and_leaves_invitations_open():
+    call_command("seed_demo", force=True)
+    interns = Membership.objects.filter(role="intern")
+    assert interns.count() == 19
+    assert not interns.filter(mentor__isnull=True).exists()
+    assert interns.get(user__email="intern@gilde.demo").mentor.email == "mentor@gilde.demo"
+    assert Membership.objects.filter(mentor__email="mentor@gilde.demo").count() == 4
+    assert Invitation.objects.filter(accepted_at__isnull=True).count() == 3
