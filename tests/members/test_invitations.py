@@ -27,10 +27,10 @@ def test_a_pasted_list_reads_names_and_addresses():
 
 def test_a_csv_with_dutch_headers_and_semicolons_is_read():
     data = (
-        "naam;e-mail;rol;school;opleiding;begin;eind\n"
-        "Milan Koster;milan@example.org;stagiair;ROC;Metselaar;01-09-2026;2027-01-31\n"
-        "Karin Postma;karin@example.org;begeleider;;;;\n"
-    ).encode()
+        b"naam;e-mail;rol;school;opleiding;begin;eind\n"
+        b"Milan Koster;milan@example.org;stagiair;ROC;Metselaar;01-09-2026;2027-01-31\n"
+        b"Karin Postma;karin@example.org;begeleider;;;;\n"
+    )
     rows = invites.rows_from_csv(data, role="colleague")
     assert [(r.name, r.email, r.role, r.school, r.start, r.end) for r in rows] == [
         ("Milan Koster", "milan@example.org", "stagiair", "ROC", date(2026, 9, 1), date(2027, 1, 31)),
