@@ -1,0 +1,123 @@
+"""Every community view × every kind of visitor. Data of another community exists throughout,
+so a view that leaked it, or let the wrong person act, would fail here."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Invitation, Role
+from members.permissions import ACTIONS, Action
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+VISITORS = ["anonymous", "intern", "mentor", "colleague", "facilitator", "other facilitator", "manager", "admin"]
+
+
+@pytest.fixture
+def world():
+    ours, theirs = CommunityFactory(slug="ours"), CommunityFactory(slug="theirs")
+    people = {
+        role: MembershipFactory(community=ours, role=role).user
+        for role in (Role.INTERN, Role.MENTOR, Role.COLLEAGUE, Role.FACILITATOR)
+    }
+    people["other facilitator"] = MembershipFactory(community=theirs, role=Role.FACILITATOR).user
+    people["manager"] = UserFactory(is_manager=True)
+    people["admin"] = UserFactory(is_staff=True)
+    invitation = Invitation.objects.create(
+        community=ours, email="new@example.org", role="intern", token="tok", expires_at=timezone.now() + timedelta(1)
+    )
+    return {"ours": ours, "theirs": theirs, "people": people, "invitation": invitation}
+
+
+def login(client, world, visitor):
+    if visitor != "anonymous":
+        client.force_login(world["people"][visitor])
+
+
+# (name, method, url builder, roles that may). The url builders see the `world`.
+VIEWS = [
+    ("community page", "get", lambda w: reverse("community_detail", args=["ours"]), ACTIONS[Action.VIEW_COMMUNITY]),
+    ("edit domain", "post", lambda w: reverse("community_detail", args=["ours"]), ACTIONS[Action.EDIT_DOMAIN]),
+    ("directory", "get", lambda w: reverse("directory", args=["ours"]), ACTIONS[Action.VIEW_DIRECTORY]),
+    (
+        "profile",
+        "get",
+        lambda w: reverse("member_profile", args=["ours", w["people"][Role.INTERN].pk]),
+        ACTIONS[Action.VIEW_DIRECTORY],
+    ),
+    (
+        "pair mentor",
+        "post",
+        lambda w: reverse("mentor_edit", args=["ours", w["people"][Role.INTERN].pk]),
+        ACTIONS[Action.PAIR_MENTOR],
+    ),
+    (
+        "learning goals of the intern",
+        "post",
+        lambda w: reverse("learning_goals_edit", args=["ours", w["people"][Role.INTERN].pk]),
+        {Role.INTERN, Role.FACILITATOR, "admin"},
+    ),
+    ("invitations", "get", lambda w: reverse("invitations", args=["ours"]), ACTIONS[Action.INVITE]),
+    (
+        "resend",
+        "post",
+        lambda w: reverse("invitation_resend", args=["ours", w["invitation"].pk]),
+        ACTIONS[Action.INVITE],
+    ),
+    (
+        "revoke",
+        "post",
+        lambda w: reverse("invitation_revoke", args=["ours", w["invitation"].pk]),
+        ACTIONS[Action.INVITE],
+    ),
+    ("outbox", "get", lambda w: reverse("community_outbox", args=["ours"]), ACTIONS[Action.VIEW_OUTBOX]),
+]
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize(("name", "method", "url", "allowed"), VIEWS, ids=[view[0] for view in VIEWS])
+def test_permission_matrix(client, world, visitor, name, method, url, allowed):
+    login(client, world, visitor)
+    data = {"domain_statement": "Nieuw domein", "learning_goals": "Leren", "mentor": ""}
+    response = getattr(client, method)(url(world), data)
+    if visitor == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    elif visitor in allowed:
+        assert response.status_code in {200, 302}, response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == 403
+    # Nobody outside the allowed roles changed anything.
+    world["ours"].refresh_from_db()
+    assert (world["ours"].domain_statement == "Nieuw domein") == (name == "edit domain" and visitor in allowed)
+    world["invitation"].refresh_from_db()
+    assert (world["invitation"].revoked_at is not None) == (name == "revoke" and visitor in allowed)
+
+
+def test_another_communitys_invitation_cannot_be_touched_through_ours(client, world):
+    foreign = Invitation.objects.create(
+        community=world["theirs"], email="x@example.org", role="intern", token="t2", expires_at=timezone.now()
+    )
+    client.force_login(world["people"][Role.FACILITATOR])
+    response = client.post(reverse("invitation_revoke", args=["ours", foreign.pk]))
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.revoked_at is None
+
+
+def test_a_profile_of_another_communitys_member_is_not_found_through_ours(client, world):
+    client.force_login(world["people"][Role.FACILITATOR])
+    response = client.get(reverse("member_profile", args=["ours", world["people"]["other facilitator"].pk]))
+    assert response.status_code == 404
+
+
+def test_an_alumnus_is_no_longer_a_member_for_permissions(client, world):
+    intern = world["people"][Role.INTERN]
+    intern.memberships.update(alumni_at=timezone.now())
+    client.force_login(intern)
+    assert client.get(reverse("directory", args=["ours"])).status_code == 403

@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from cop.models import DomainStatementRevision
+from members.models import Membership, Role
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(slug="metselen", name="Bouw & Metselen", domain_statement="Vakmanschap op de bouwplaats.")
+
+
+@pytest.mark.parametrize("extra", [1, 8])
+def test_directory_runs_a_fixed_number_of_queries(client, community, django_assert_num_queries, extra):
+    viewer = MembershipFactory(community=community, role=Role.COLLEAGUE).user
+    mentor = MembershipFactory(community=community, role=Role.MENTOR).user
+    for _ in range(extra):
+        MembershipFactory(community=community, role=Role.INTERN, mentor=mentor)
+    client.force_login(viewer)
+    # session, user, community, the viewer's standing, members with their people and mentors
+    with django_assert_num_queries(5):
+        response = client.get(reverse("directory", args=[community.slug]))
+    assert response.text.count('class="badge"') == extra + 2
+
+
+def test_directory_filters_by_role_and_search_and_htmx_gets_only_the_list(client, community):
+    MembershipFactory(community=community, role=Role.INTERN, user=UserFactory(full_name="Milan Koster"))
+    MembershipFactory(community=community, role=Role.INTERN, user=UserFactory(full_name="Fleur Prins"))
+    MembershipFactory(community=community, role=Role.MENTOR, user=UserFactory(full_name="Karin Postma"))
+    MembershipFactory(role=Role.INTERN, user=UserFactory(full_name="Elders Lid"))  # another community
+    client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
+    url = reverse("directory", args=[community.slug])
+    page = client.get(url, {"role": "intern"}).text
+    assert "Milan Koster" in page
+    assert "Fleur Prins" in page
+    assert "Karin Postma" not in page
+    assert "Elders Lid" not in page
+    partial = client.get(url, {"q": "mila"}, headers={"HX-Request": "true"}).text
+    assert partial.lstrip().startswith('<div id="member-list"')
+    assert "Milan Koster" in partial
+    assert "Fleur Prins" not in partial
+    assert "<html" not in partial
+
+
+def test_profile_shows_internship_details_and_the_mentor(client, community):
+    mentor = MembershipFactory(community=community, role=Role.MENTOR, user=UserFactory(full_name="Karin Postma")).user
+    intern = MembershipFactory(
+        community=community,
+        role=Role.INTERN,
+        school="Bouwmensen",
+        programme="Metselaar",
+        mentor=mentor,
+        learning_goals="Een halfsteens muur metselen.",
+    )
+    client.force_login(mentor)
+    page = client.get(reverse("member_profile", args=[community.slug, intern.user_id]), HTTP_ACCEPT_LANGUAGE="nl").text
+    for text in ("Bouwmensen", "Metselaar", "Karin Postma", "Een halfsteens muur metselen."):
+        assert text in page
+    assert 'name="learning_goals"' not in page  # a mentor reads the intern's goals; the intern edits them
+
+
+def test_an_intern_edits_their_own_learning_goals(client, community):
+    intern = MembershipFactory(community=community, role=Role.INTERN)
+    client.force_login(intern.user)
+    url = reverse("learning_goals_edit", args=[community.slug, intern.user_id])
+    assert client.post(url, {"learning_goals": "  Leren voegen.  "}).status_code == 302
+    intern.refresh_from_db()
+    assert intern.learning_goals == "Leren voegen."
+
+
+def test_a_facilitator_pairs_a_mentor_of_the_same_community_only(client, community):
+    intern = MembershipFactory(community=community, role=Role.INTERN)
+    mentor = MembershipFactory(community=community, role=Role.MENTOR).user
+    elsewhere = MembershipFactory(role=Role.MENTOR).user
+    client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
+    url = reverse("mentor_edit", args=[community.slug, intern.user_id])
+    client.post(url, {"mentor": elsewhere.pk})
+    assert Membership.objects.get(pk=intern.pk).mentor is None
+    client.post(url, {"mentor": mentor.pk})
+    assert Membership.objects.get(pk=intern.pk).mentor == mentor
+
+
+def test_a_mentor_sees_their_interns_on_the_home_page(client, community):
+    mentor = MembershipFactory(community=community, role=Role.MENTOR).user
+    MembershipFactory(community=community, role=Role.INTERN, mentor=mentor, user=UserFactory(full_name="Milan Koster"))
+    MembershipFactory(community=community, role=Role.INTERN, user=UserFactory(full_name="Niet Mijn Stagiair"))
+    client.force_login(mentor)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="nl").text
+    assert "Jouw stagiairs" in page
+    assert "Milan Koster" in page
+    assert "Niet Mijn Stagiair" not in page
+
+
+def test_a_facilitator_edits_the_domain_statement_and_its_history_is_kept(client, community):
+    facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
+    client.force_login(facilitator)
+    url = reverse("community_detail", args=[community.slug])
+    client.post(url, {"domain_statement": "Vakmanschap én veiligheid op de bouwplaats."})
+    client.post(url, {"domain_statement": "Vakmanschap én veiligheid op de bouwplaats."})  # unchanged: no revision
+    community.refresh_from_db()
+    assert community.domain_statement == "Vakmanschap én veiligheid op de bouwplaats."
+    assert list(DomainStatementRevision.objects.values_list("text", "author")) == [
+        ("Vakmanschap én veiligheid op de bouwplaats.", facilitator.pk)
+    ]
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").text
+    assert "Eerdere versies" in page
+
+
+def test_an_empty_domain_statement_is_refused_and_nothing_changes(client, community):
+    client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
+    response = client.post(reverse("community_detail", args=[community.slug]), {"domain_statement": "  "})
+    assert response.status_code == 200
+    community.refresh_from_db()
+    assert community.domain_statement == "Vakmanschap op de bouwplaats."
+    assert not DomainStatementRevision.objects.exists()
