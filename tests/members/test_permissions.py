@@ -1,4 +1,4 @@
-"""Every community view × every kind of visitor. Data of another community exists throughout,
+"""Every community view by every kind of visitor. Data of another community exists throughout,
 so a view that leaked it, or let the wrong person act, would fail here."""
 
 from datetime import timedelta
