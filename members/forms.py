@@ -1,8 +1,13 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.functional import lazy
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Membership, Role
+
+# Django does not escape help texts; this one shows an address in angle brackets.
+ADDRESSES_HELP = lazy(lambda: escape(_("One person per line: “name@example.org” or “Name <name@example.org>”.")), str)()
 
 
 class InviteForm(forms.Form):
@@ -13,7 +18,7 @@ class InviteForm(forms.Form):
         label=_("E-mail addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One person per line: “name@example.org” or “Name <name@example.org>”."),
+        help_text=ADDRESSES_HELP,
     )
     file = forms.FileField(
         label=_("Or a CSV file"),
