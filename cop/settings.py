@@ -10,6 +10,7 @@ Celery workers, EMAIL_HOST to a real SMTP server.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "django_htmx",
     "cop",
     "members",
@@ -139,6 +141,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "cop.heartbeat", "schedule": 60.0},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 30.0},
+    "members-daily": {"task": "members.daily", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- Notifications (the outbox) ---------------------------------------------------------------
@@ -170,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
+# Alumni (interns whose internship ended) are erased this many days later; 0 keeps them.
+ALUMNI_RETENTION_DAYS = env_int("ALUMNI_RETENTION_DAYS", 730, minimum=0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
@@ -182,6 +187,33 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Gilde: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+
+# Single sign-on, off unless configured: Microsoft (Entra ID) and Google through allauth. Only people
+# with an account or an open invitation get in (members.adapters.SocialAccountAdapter).
+SOCIALACCOUNT_ADAPTER = "members.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an SSO login with a known address logs into that account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+sso_hosts: list[str] = []
+if microsoft_client := env_str("SSO_MICROSOFT_CLIENT_ID"):
+    INSTALLED_APPS.append("allauth.socialaccount.providers.microsoft")
+    SOCIALACCOUNT_PROVIDERS["microsoft"] = {
+        "APPS": [
+            {
+                "client_id": microsoft_client,
+                "secret": env_str("SSO_MICROSOFT_CLIENT_SECRET", ""),
+                "settings": {"tenant": env_str("SSO_MICROSOFT_TENANT", "organizations")},
+            }
+        ]
+    }
+    sso_hosts.append("https://login.microsoftonline.com")
+if google_client := env_str("SSO_GOOGLE_CLIENT_ID"):
+    INSTALLED_APPS.append("allauth.socialaccount.providers.google")
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [{"client_id": google_client, "secret": env_str("SSO_GOOGLE_CLIENT_SECRET", "")}],
+        "SCOPE": ["profile", "email"],
+    }
+    sso_hosts.append("https://accounts.google.com")
 
 # --- E-mail -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gilde <gilde@localhost>")
@@ -252,7 +284,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Browsers apply form-action to the redirect after a form, so SSO providers must be listed.
+    "form-action": [CSP.SELF, *sso_hosts],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],

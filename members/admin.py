@@ -1,9 +1,12 @@
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Invitation, Membership, User
+from members.privacy import user_erase
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,6 +32,14 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    actions = ["erase"]
+
+    @admin.action(description=_("Erase the personal data of the selected people"))
+    def erase(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        people = [person for person in queryset if person.erased_at is None and person != request.user]
+        for person in people:
+            user_erase(user=person)
+        self.message_user(request, _("%(count)d account(s) erased.") % {"count": len(people)})
 
 
 @admin.register(Membership)

@@ -79,3 +79,23 @@ class MentorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = mentors
         self.fields["mentor"].label_from_instance = lambda user: user.full_name or user.email
+
+
+class EraseForm(forms.Form):
+    """Erasing an account cannot be undone: the person types their address to confirm."""
+
+    confirm_email = forms.CharField(
+        label=_("Type your e-mail address to confirm"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_confirm_email(self) -> str:
+        value = self.cleaned_data["confirm_email"].strip()
+        if value.lower() != self.email.lower():
+            raise forms.ValidationError(_("That is not the address of this account."))
+        return value

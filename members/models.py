@@ -67,6 +67,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("admin"), default=False, help_text=_("May use the Django admin."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person's data was erased: the row stays so anonymous facts (attendance, answers)
+    # keep counting, but nothing in it names anyone.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     objects = UserManager()
 

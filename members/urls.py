@@ -11,4 +11,6 @@ urlpatterns = [
     path("communities/<slug:slug>/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("communities/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("account/data/", views.my_data, name="my_data"),
+    path("account/data/export/", views.my_data_export, name="my_data_export"),
 ]

@@ -1,9 +1,9 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cop.models import Community
 from members import invitations as invites
-from members import selectors
-from members.forms import AcceptForm, DirectoryFilterForm, InviteForm, LearningGoalsForm, MentorForm
+from members import privacy, selectors
+from members.forms import AcceptForm, DirectoryFilterForm, EraseForm, InviteForm, LearningGoalsForm, MentorForm
 from members.models import Invitation, Role, User
 from members.permissions import Action, allowed, can_edit_learning_goals, standing
 from members.services import learning_goals_set, mentor_pair
@@ -208,3 +208,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "members/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Download everything Gilde holds about you, or erase your account."""
+    form = EraseForm(request.POST or None, email=request.user.email)
+    if request.method == "POST" and form.is_valid():
+        privacy.user_erase(user=request.user)
+        logout(request)
+        return render(request, "members/erased.html")
+    return render(request, "members/my_data.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(
+        privacy.user_export(user=request.user), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="gilde-mijn-gegevens.json"'
+    return response

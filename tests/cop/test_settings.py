@@ -45,6 +45,12 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def read_settings_code(code: str, env: dict[str, str]) -> str:
+    result = manage("shell", "-v", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def read_settings(env: dict[str, str]) -> dict:
     result = manage("shell", "-v", "0", "-c", PRINT_SETTINGS, env=env)
     assert result.returncode == 0, result.stderr
