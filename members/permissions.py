@@ -43,6 +43,10 @@ class Standing:
     org: frozenset[str]
 
     @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role else ""
+
+    @property
     def roles(self) -> frozenset[str]:
         return self.org | ({self.role} if self.role else set())
 

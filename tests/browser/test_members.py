@@ -84,3 +84,21 @@ def test_directory_search_narrows_the_list_as_you_type(demo, visit, shoot, asser
     expect(page.get_by_role("heading", name="Leerdoelen")).to_be_visible()
     assert_accessible(page)
     shoot(page, "profile-nl-phone")
+
+
+@pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
+def test_my_data_page_and_the_community_page_in_both_languages(
+    demo, live_server, visit, shoot, assert_accessible, locale
+):
+    language = locale[:2]
+    User = Membership._meta.get_field("user").related_model  # noqa: N806
+    User.objects.filter(email="colleague@gilde.demo").update(language=language)
+    page = visit("/accounts/login/", width="phone", locale=locale)
+    page.locator("#id_login").fill("colleague@gilde.demo")
+    page.locator("#id_password").fill("gilde-demo")
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    for name, path in [("my-data", "/account/data/"), ("community", "/communities/bouw-metselen/")]:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+        shoot(page, f"{name}-{language}-phone")
