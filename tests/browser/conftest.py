@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from cop.celery import app as celery_app
 from tests.conftest import ROOT
 
 # Playwright's sync API keeps an event loop in this thread; Django's ORM calls from the test body
@@ -96,3 +98,20 @@ def assert_accessible() -> Callable[[Page], None]:
         assert violations == [], f"axe on {page.url}:\n{json.dumps(violations, indent=2)}"
 
     return check
+
+
+@pytest.fixture
+def demo() -> Iterator[None]:
+    """The demo organisation, with notifications delivered in-process as in `make run`."""
+    celery_app.conf.task_always_eager = True
+    call_command("seed_demo", force=True, verbosity=0)
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def log_in(page: Page, email: str, *, expect_heading: str = "Welkom") -> None:
+    """Logs in on the login page the browser is on, with the demo password."""
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill("gilde-demo")
+    page.locator("form.form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(expect_heading)

@@ -1,15 +1,11 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", force=True, verbosity=0)
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
@@ -76,10 +72,7 @@ def test_account_pages_are_accessible_in_both_languages(demo, live_server, visit
         shoot(page, f"{name}-{language}-phone")
 
     page = visit("/accounts/login/", locale=locale)
-    page.locator("#id_login").fill("facilitator@gilde.demo")
-    page.locator("#id_password").fill("gilde-demo")
-    page.locator("form.form button[type=submit]").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Fenna")
+    log_in(page, "facilitator@gilde.demo", expect_heading="Fenna")
     # The person's saved language (Dutch) wins over the browser's from now on.
     for name, path in SIGNED_IN_PAGES.items():
         page.goto(live_server.url + path)

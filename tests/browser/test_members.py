@@ -1,29 +1,13 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cop.celery import app as celery_app
 from cop.models import Notification
 from members.models import Membership
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo():
-    celery_app.conf.task_always_eager = True
-    call_command("seed_demo", force=True, verbosity=0)
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-def log_in(page, email: str) -> None:
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill("gilde-demo")
-    page.locator("form.form button[type=submit]").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
@@ -94,9 +78,7 @@ def test_my_data_page_and_the_community_page_in_both_languages(
     User = Membership._meta.get_field("user").related_model  # noqa: N806
     User.objects.filter(email="colleague@gilde.demo").update(language=language)
     page = visit("/accounts/login/", width="phone", locale=locale)
-    page.locator("#id_login").fill("colleague@gilde.demo")
-    page.locator("#id_password").fill("gilde-demo")
-    page.locator("form.form button[type=submit]").click()
+    log_in(page, "colleague@gilde.demo", expect_heading="Carla")
     expect(page.locator("html")).to_have_attribute("lang", language)
     for name, path in [("my-data", "/account/data/"), ("community", "/communities/bouw-metselen/")]:
         page.goto(live_server.url + path)

@@ -1,31 +1,14 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from cop.celery import app as celery_app
 from cop.models import NotificationPreference
 from cop.notifications.tokens import unsubscribe_token
 from members.models import User
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo():
-    # In-process delivery, as in `make run`.
-    celery_app.conf.task_always_eager = True
-    call_command("seed_demo", force=True, verbosity=0)
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-def log_in(page, email: str) -> None:
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill("gilde-demo")
-    page.locator("form.form button[type=submit]").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
