@@ -4,9 +4,7 @@ from members.models import Membership, Role
 
 def community_facilitators(*, community_id: int) -> list[Membership]:
     return list(
-        Membership.objects.filter(
-            community_id=community_id, role=Role.FACILITATOR, left_at__isnull=True
-        ).select_related("user")
+        Membership.objects.current().filter(community_id=community_id, role=Role.FACILITATOR).select_related("user")
     )
 
 

@@ -41,12 +41,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on never opens the door by itself: someone without an account gets one only
     when an open invitation for their address is waiting, and then joins those communities."""
 
+    @staticmethod
+    def _verified_email(sociallogin: SocialLogin) -> str | None:
+        """The address the provider vouches for. Some (Microsoft across tenants) let a user type any
+        address; only a verified one may claim an invitation, or the invitee's seat could be taken."""
+        email = (sociallogin.user.email or "").lower()
+        verified = {address.email.lower() for address in sociallogin.email_addresses if address.verified}
+        return email if email and email in verified else None
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
-        email = sociallogin.user.email or ""
-        return bool(email) and bool(_open_invitations(email))
+        email = self._verified_email(sociallogin)
+        return email is not None and bool(_open_invitations(email))
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: object = None) -> User:
         user = super().save_user(request, sociallogin, form)
-        for invitation in _open_invitations(user.email):
-            invitation_accept(token=invitation.token)
+        if email := self._verified_email(sociallogin):
+            for invitation in _open_invitations(email):
+                invitation_accept(token=invitation.token)
         return user

@@ -146,11 +146,11 @@ def rows_from_csv(data: bytes, *, role: str) -> list[InviteRow]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = {header: CSV_COLUMNS.get((header or "").strip().lower()) for header in reader.fieldnames or []}
-    if "email" not in columns.values():
-        raise InviteInputError(_("The file needs a column “email” (or “e-mail”)."))
     rows = []
     try:
+        columns = {header: CSV_COLUMNS.get((header or "").strip().lower()) for header in reader.fieldnames or []}
+        if "email" not in columns.values():
+            raise InviteInputError(_("The file needs a column “email” (or “e-mail”)."))
         for record in reader:
             values = {columns[key]: (value or "") for key, value in record.items() if columns.get(key)}
             row = InviteRow(
@@ -174,10 +174,10 @@ def rows_check(*, community: Community, rows: list[InviteRow]) -> list[InviteRow
     """Notes each row's problems (two queries, whatever the number of rows)."""
     addresses = {row.email.lower() for row in rows}
     members = set(
-        Membership.objects.filter(
-            community=community, left_at__isnull=True, alumni_at__isnull=True, user__email__in=addresses
-        )
+        Membership.objects.current()
+        .filter(community=community)
         .annotate(address=Lower("user__email"))
+        .filter(address__in=addresses)
         .values_list("address", flat=True)
     )
     invited = set(
@@ -235,6 +235,8 @@ def _queue_mail(invitation: Invitation) -> None:
 def invitations_send(*, community: Community, rows: list[InviteRow], invited_by: User) -> list[Invitation]:
     """Creates an invitation for every row without problems and e-mails each its personal link
     (through the outbox). Rows are checked again: the list may have changed since the preview."""
+    # One sender at a time per community: two clicks on "send" must not both pass the check.
+    Community.objects.select_for_update().filter(pk=community.pk).first()
     good = [row for row in rows_check(community=community, rows=rows) if row.ok]
     expires = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitations = Invitation.objects.bulk_create(
@@ -289,15 +291,17 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, full_name: str = "", password: str | None = None) -> User:
+def invitation_accept(*, token: str, full_name: str = "", password: str | None = None) -> tuple[User, bool]:
     """Accepts the invitation: creates the account (its e-mail counts as verified: the link
-    proves it) unless one exists, and the membership. Raises ValueError if the link cannot be
-    used (already used, revoked, expired), even when two tabs accept at once."""
+    proves it) unless one exists, and the membership. Returns the person and whether the account
+    was created now. Raises ValueError if the link cannot be used (already used, revoked,
+    expired), even when two tabs accept at once."""
     invitation = Invitation.objects.select_for_update().select_related("community").filter(token=token).first()
     if problem := invitation_problem(invitation):
         raise ValueError(problem)
     user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
+    created = user is None
+    if created:
         user = User.objects.create_user(invitation.email, password, full_name=full_name or invitation.full_name)
     EmailAddress.objects.update_or_create(
         user=user, email__iexact=invitation.email, defaults={"email": user.email, "verified": True, "primary": True}
@@ -317,4 +321,4 @@ def invitation_accept(*, token: str, full_name: str = "", password: str | None =
     )
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return user
+    return user, created

@@ -99,6 +99,12 @@ class Role(models.TextChoices):
     FACILITATOR = "facilitator", _("facilitator")
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> "MembershipQuerySet":
+        """Members now: not left, not alumni (the one definition every query uses)."""
+        return self.filter(left_at__isnull=True, alumni_at__isnull=True)
+
+
 class Membership(models.Model):
     """A person's role in one community. `left_at` set means they left; `alumni_at` set means an
     intern's internship ended. Either way the row stays, for history and dashboards, but the
@@ -127,13 +133,18 @@ class Membership(models.Model):
         verbose_name=_("mentor"),
     )
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            # One current membership per person and community; left ones stay as history.
+            # One current membership per person and community; left and alumni ones stay as history
+            # (an alumnus can be invited back: a new current membership beside the old one).
             models.UniqueConstraint(
-                fields=["user", "community"], condition=models.Q(left_at__isnull=True), name="membership_current_unique"
+                fields=["user", "community"],
+                condition=models.Q(left_at__isnull=True, alumni_at__isnull=True),
+                name="membership_current_unique",
             )
         ]
         indexes = [

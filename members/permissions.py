@@ -51,21 +51,25 @@ class Standing:
         return self.org | ({self.role} if self.role else set())
 
 
+def org_roles(user: User) -> frozenset[str]:
+    """Organisation-wide roles: the one place that says who is admin and who is manager."""
+    roles = set()
+    if user.is_authenticated and user.is_active:
+        if user.is_staff or user.is_superuser:
+            roles.add(ADMIN)
+        if user.is_manager:
+            roles.add(MANAGER)
+    return frozenset(roles)
+
+
 def standing(user: User, community_id: int) -> Standing:
     """One query at most."""
     if not user.is_authenticated:
         return Standing(role=None, org=frozenset())
-    org = set()
-    if user.is_staff:
-        org.add(ADMIN)
-    if user.is_manager:
-        org.add(MANAGER)
     role = (
-        Membership.objects.filter(user=user, community_id=community_id, left_at__isnull=True, alumni_at__isnull=True)
-        .values_list("role", flat=True)
-        .first()
+        Membership.objects.current().filter(user=user, community_id=community_id).values_list("role", flat=True).first()
     )
-    return Standing(role=role, org=frozenset(org))
+    return Standing(role=role, org=org_roles(user))
 
 
 def allowed(standing: Standing, action: Action) -> bool:

@@ -6,7 +6,6 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -59,12 +58,15 @@ def user_erase(*, user: User) -> None:
     (so counts of attendance and anonymous answers stay right) and their memberships' roles and
     dates (so dashboards of past years stay right)."""
     now = timezone.now()
-    Invitation.objects.filter(email__iexact=user.email).delete()
+    Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
+    user.socialaccount_set.all().delete()
     Notification.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
     NotificationPreference.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Membership.objects.filter(mentor=user).update(mentor=None)
-    Membership.objects.filter(user=user).update(school="", programme="", learning_goals="", mentor=None, left_at=now)
+    Membership.objects.filter(user=user).update(school="", programme="", learning_goals="", mentor=None)
+    # Past leaving dates are facts to keep; current memberships end now.
+    Membership.objects.filter(user=user, left_at__isnull=True).update(left_at=now)
     user.email = f"erased-{user.pk}@erased.invalid"
     user.full_name = ""
     user.set_unusable_password()
@@ -73,14 +75,8 @@ def user_erase(*, user: User) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
-    _sessions_end(user)
-
-
-def _sessions_end(user: User) -> None:
-    # Database sessions store the user id in their encoded data: decode each live one.
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+    # Open sessions end by themselves: the unusable password changes the session hash Django
+    # checks on every request.
 
 
 def internships_end(*, today: date | None = None) -> int:
@@ -98,12 +94,13 @@ def alumni_erase(*, now: timezone.datetime | None = None) -> int:
     if not settings.ALUMNI_RETENTION_DAYS:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=settings.ALUMNI_RETENTION_DAYS)
-    current = Membership.objects.filter(user=OuterRef("pk"), left_at__isnull=True, alumni_at__isnull=True)
+    current = Membership.objects.current().filter(user=OuterRef("pk"))
     recent = Membership.objects.filter(user=OuterRef("pk"), alumni_at__gte=cutoff)
     people = (
         User.objects.filter(
             erased_at__isnull=True,
             is_staff=False,
+            is_superuser=False,
             is_manager=False,
             memberships__alumni_at__lt=cutoff,
         )

@@ -28,27 +28,23 @@ class Roles:
 def current_memberships(user: User) -> list[Membership]:
     """The person's memberships in active communities that they have not left, by community name."""
     return list(
-        Membership.objects.filter(user=user, left_at__isnull=True, alumni_at__isnull=True, community__active=True)
+        Membership.objects.current()
+        .filter(user=user, community__active=True)
         .select_related("community")
         .order_by("community__name")
     )
 
 
 def roles_for(user: User) -> Roles:
-    """Organisation-wide roles from the user's flags plus community roles (one query)."""
-    org = set()
-    if user.is_staff or user.is_superuser:
-        org.add("admin")
-    if user.is_manager:
-        org.add("manager")
-    return Roles(org=frozenset(org), memberships=current_memberships(user))
+    """Organisation-wide roles plus community roles (one query)."""
+    from members.permissions import org_roles  # noqa: PLC0415 (permissions imports models only; avoid a cycle)
+
+    return Roles(org=org_roles(user), memberships=current_memberships(user))
 
 
 def community_members(*, community_id: int, role: str = "", query: str = "") -> list[Membership]:
     """The community's current members with their people and mentors, by name (one query)."""
-    memberships = Membership.objects.filter(
-        community_id=community_id, left_at__isnull=True, alumni_at__isnull=True
-    ).select_related("user", "mentor")
+    memberships = Membership.objects.current().filter(community_id=community_id).select_related("user", "mentor")
     if role in Role.values:
         memberships = memberships.filter(role=role)
     if query := query.strip():
@@ -59,19 +55,20 @@ def community_members(*, community_id: int, role: str = "", query: str = "") -> 
 def member_profile(*, community_id: int, user_id: int) -> Membership | None:
     """One current member of the community, with their person, mentor and community (one query)."""
     return (
-        Membership.objects.filter(community_id=community_id, user_id=user_id, left_at__isnull=True)
+        Membership.objects.current()
+        .filter(community_id=community_id, user_id=user_id)
         .select_related("user", "mentor", "community")
         .first()
     )
 
 
-def mentees(*, mentor: User) -> list[Membership]:
-    """The interns this person mentors, in every community (one query)."""
-    return list(
-        Membership.objects.filter(mentor=mentor, left_at__isnull=True, alumni_at__isnull=True)
-        .select_related("user", "community")
-        .order_by("user__full_name")
-    )
+def mentees(*, mentor: User, community_id: int | None = None) -> list[Membership]:
+    """The interns this person mentors: in one community, or (for their own home page) in all
+    (one query)."""
+    memberships = Membership.objects.current().filter(mentor=mentor)
+    if community_id is not None:
+        memberships = memberships.filter(community_id=community_id)
+    return list(memberships.select_related("user", "community").order_by("user__full_name"))
 
 
 def open_invitations(*, community_id: int) -> list[Invitation]:
@@ -84,8 +81,5 @@ def open_invitations(*, community_id: int) -> list[Invitation]:
 
 
 def community_mentors(*, community_id: int) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__community_id=community_id,
-        memberships__role=Role.MENTOR,
-        memberships__left_at__isnull=True,
-    ).order_by("full_name")
+    mentors = Membership.objects.current().filter(community_id=community_id, role=Role.MENTOR)
+    return User.objects.filter(pk__in=mentors.values("user_id")).order_by("full_name")

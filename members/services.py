@@ -24,9 +24,9 @@ def mentor_pair(*, membership: Membership, mentor: User | None) -> None:
         raise ValueError("Only interns are paired with a mentor.")
     if (
         mentor is not None
-        and not Membership.objects.filter(
-            user=mentor, community_id=membership.community_id, role=Role.MENTOR, left_at__isnull=True
-        ).exists()
+        and not Membership.objects.current()
+        .filter(user=mentor, community_id=membership.community_id, role=Role.MENTOR)
+        .exists()
     ):
         raise ValueError("The mentor must be a mentor in the same community.")
     membership.mentor = mentor

@@ -53,7 +53,11 @@ def profile(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         "community": community,
         "membership": membership,
         "person": membership.user,
-        "mentees": selectors.mentees(mentor=membership.user) if membership.role == Role.MENTOR else [],
+        "mentees": (
+            selectors.mentees(mentor=membership.user, community_id=community.pk)
+            if membership.role == Role.MENTOR
+            else []
+        ),
         "can_edit_goals": can_edit_learning_goals(request.user, membership),
         "can_pair": allowed(viewer, Action.PAIR_MENTOR) and membership.role == Role.INTERN,
         "goals_form": LearningGoalsForm(instance=membership),
@@ -189,15 +193,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and (existing or form.is_valid()):
         try:
-            user = invites.invitation_accept(
+            user, created = invites.invitation_accept(
                 token=token,
                 full_name=form.cleaned_data["full_name"] if form else "",
                 password=form.cleaned_data["password1"] if form else None,
             )
         except ValueError as error:
             return render(request, "members/invitation_invalid.html", {"problem": str(error)}, status=410)
-        if existing and request.user != user:
-            # The link proves the address, not the password: someone who has an account logs in.
+        if not created and request.user != user:
+            # The link proves the address, not the password: someone whose account already existed
+            # (perhaps created a moment ago in another tab) logs in the usual way.
             messages.success(
                 request, _("You joined %(name)s. Log in to continue.") % {"name": invitation.community.name}
             )

@@ -202,3 +202,24 @@ def test_a_tampered_preview_is_refused(client):
     client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
     client.post(reverse("invitations", args=[community.slug]), {"confirm": "1", "payload": "forged"})
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("data", [b'email\n"never closed\n', ("x" * 200_000 + ",email\n").encode()])
+def test_a_malformed_csv_is_refused_not_a_crash(data):
+    try:
+        rows = invites.rows_from_csv(data, role="intern")
+    except invites.InviteInputError:
+        return
+    assert all(isinstance(row, invites.InviteRow) for row in rows)
+
+
+def test_an_alumnus_can_be_invited_back(client):
+    community = CommunityFactory()
+    alumnus = MembershipFactory(community=community, role=Role.INTERN, alumni_at=timezone.now())
+    (row,) = invites.rows_check(
+        community=community, rows=[invites.InviteRow(email=alumnus.user.email, role="colleague")]
+    )
+    assert row.ok
+    pending = invitation(community, email=alumnus.user.email, role=Role.COLLEAGUE)
+    client.post(reverse("invitation_accept", args=[pending.token]))
+    assert sorted(alumnus.user.memberships.values_list("role", flat=True)) == ["colleague", "intern"]

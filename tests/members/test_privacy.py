@@ -123,3 +123,21 @@ def test_alumni_are_erased_after_the_retention_period_only(intern, settings):
 def test_the_daily_job_runs_both(intern, settings):
     settings.ALUMNI_RETENTION_DAYS = 0
     assert daily.apply().get() == {"alumni": 1, "erased": 0}
+
+
+def test_erasure_keeps_past_leaving_dates_and_removes_invitations_under_an_old_address(intern):
+    person = intern.user
+    left = MembershipFactory(user=person, role=Role.COLLEAGUE, left_at=timezone.now() - timedelta(days=400))
+    Invitation.objects.create(
+        community=left.community,
+        email="old-address@example.org",
+        full_name="Ilias B.",
+        role="colleague",
+        token="old",
+        expires_at=timezone.now(),
+        accepted_at=timezone.now(),
+        accepted_by=person,
+    )
+    user_erase(user=person)
+    assert Membership.objects.get(pk=left.pk).left_at == left.left_at
+    assert not Invitation.objects.filter(accepted_by=person).exists()

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialLogin
 from django.test import RequestFactory
 from django.utils import timezone
@@ -13,10 +14,16 @@ from tests.factories import CommunityFactory
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("invitation", "open_for_signup"),
-    [(None, False), ("pending", True), ("expired", False), ("revoked", False)],
+    ("invitation", "verified", "open_for_signup"),
+    [
+        (None, True, False),
+        ("pending", True, True),
+        ("pending", False, False),  # an address the provider does not vouch for claims nothing
+        ("expired", True, False),
+        ("revoked", True, False),
+    ],
 )
-def test_a_new_sso_user_gets_in_only_with_an_open_invitation(invitation, open_for_signup):
+def test_a_new_sso_user_gets_in_only_with_an_open_invitation(invitation, verified, open_for_signup):
     if invitation:
         Invitation.objects.create(
             community=CommunityFactory(),
@@ -26,7 +33,10 @@ def test_a_new_sso_user_gets_in_only_with_an_open_invitation(invitation, open_fo
             expires_at=timezone.now() + timedelta(days=-1 if invitation == "expired" else 1),
             revoked_at=timezone.now() if invitation == "revoked" else None,
         )
-    login = SocialLogin(user=User(email="NEW@example.org"))
+    login = SocialLogin(
+        user=User(email="NEW@example.org"),
+        email_addresses=[EmailAddress(email="new@example.org", verified=verified, primary=True)],
+    )
     assert SocialAccountAdapter().is_open_for_signup(RequestFactory().get("/"), login) is open_for_signup
 
 

@@ -116,3 +116,23 @@ def test_an_empty_domain_statement_is_refused_and_nothing_changes(client, commun
     community.refresh_from_db()
     assert community.domain_statement == "Vakmanschap op de bouwplaats."
     assert not DomainStatementRevision.objects.exists()
+
+
+def test_a_mentors_profile_lists_only_this_communitys_interns(client, community):
+    mentor = MembershipFactory(community=community, role=Role.MENTOR).user
+    elsewhere = CommunityFactory()
+    MembershipFactory(community=elsewhere, role=Role.MENTOR, user=mentor)
+    MembershipFactory(community=community, role=Role.INTERN, mentor=mentor, user=UserFactory(full_name="Hier Stagiair"))
+    MembershipFactory(community=elsewhere, role=Role.INTERN, mentor=mentor, user=UserFactory(full_name="Daar Stagiair"))
+    client.force_login(MembershipFactory(community=community, role=Role.COLLEAGUE).user)
+    page = client.get(reverse("member_profile", args=[community.slug, mentor.pk])).text
+    assert "Hier Stagiair" in page
+    assert "Daar Stagiair" not in page
+
+
+def test_an_alumnus_profile_is_no_longer_shown(client, community):
+    from django.utils import timezone  # noqa: PLC0415
+
+    alumnus = MembershipFactory(community=community, role=Role.INTERN, alumni_at=timezone.now())
+    client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
+    assert client.get(reverse("member_profile", args=[community.slug, alumnus.user_id])).status_code == 404
