@@ -11,6 +11,7 @@ urlpatterns = [
     path("language/", views.language_set, name="language_set"),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),
+    path("", include("meetings.urls")),
     path("notifications/preferences/", notification_views.preferences, name="notification_preferences"),
     path("notifications/unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
     path("communities/<slug:slug>/", views.community_detail, name="community_detail"),

@@ -1,1 +1,102 @@
-# Meetings, series, RSVPs, attendance and the topic backlog arrive with the meetings issue.
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Format(models.TextChoices):
+    MONTHLY = "monthly", _("monthly meeting")
+    WORKSHOP = "workshop", _("workshop")
+    COFFEE = "coffee", _("coffee moment")
+    KICKOFF = "kickoff", _("kick-off sprint")
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Meeting(models.Model):
+    """A moment where a community meets and learns. `sequence` counts the changes members were
+    told about: calendars keep the same UID and take the higher SEQUENCE as the newer version."""
+
+    community = models.ForeignKey(
+        "cop.Community", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("community")
+    )
+    title = models.CharField(_("title"), max_length=160)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.MONTHLY)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name=_("host"),
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
+    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+    takeaways = models.TextField(_("key takeaways"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["community", "starts_at"], name="meeting_community_start"),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+
+class Response(models.TextChoices):
+    GOING = "going", _("going")
+    MAYBE = "maybe", _("maybe")
+    DECLINED = "declined", _("not going")
+    WAITLIST = "waitlist", _("on the waitlist")
+
+
+class Rsvp(models.Model):
+    """A member's answer to a meeting. Someone who wants to go to a full meeting waits in line
+    (`waitlist`, oldest first) and moves up when a place frees."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
+    response = models.CharField(_("response"), max_length=10, choices=Response.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("RSVP")
+        verbose_name_plural = _("RSVPs")
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="rsvp_unique")]
+        indexes = [models.Index(fields=["meeting", "response", "updated_at"], name="rsvp_meeting_response")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.meeting} · {self.response}"

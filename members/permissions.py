@@ -18,6 +18,8 @@ class Action(StrEnum):
     INVITE = "invite"  # invite people, see, resend and revoke invitations
     PAIR_MENTOR = "pair_mentor"  # pair a mentor with an intern
     VIEW_OUTBOX = "view_outbox"  # what went out to the community, and what failed
+    VIEW_MEETINGS = "view_meetings"  # the community's meetings, who is going, RSVP
+    PLAN_MEETINGS = "plan_meetings"  # create, edit, publish and cancel meetings
 
 
 MEMBER_ROLES = frozenset(Role.values)
@@ -31,6 +33,8 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.INVITE: frozenset({Role.FACILITATOR, ADMIN}),
     Action.PAIR_MENTOR: frozenset({Role.FACILITATOR, ADMIN}),
     Action.VIEW_OUTBOX: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.VIEW_MEETINGS: MEMBER_ROLES | {ADMIN},
+    Action.PLAN_MEETINGS: frozenset({Role.FACILITATOR, ADMIN}),
 }
 
 

@@ -37,6 +37,7 @@ def _language(notification: Notification) -> str:
 def _template_context(notification: Notification, unsubscribe: str | None) -> dict[str, Any]:
     return {
         **notification.context,
+        "kind": notification.kind,
         "recipient": notification.recipient,
         "community": notification.community,
         # A plain string too, so that chat formats can escape it like any other text.

@@ -1,0 +1,55 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from meetings.models import Meeting
+from meetings.services import meeting_validate
+from members.models import User
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "theme",
+            "format",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_url",
+            "agenda",
+            "host",
+            "capacity",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: object, hosts: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = hosts
+        self.fields["host"].label_from_instance = lambda user: user.full_name or user.email
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        try:
+            meeting_validate(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class RsvpForm(forms.Form):
+    response = forms.ChoiceField(choices=[("going", "going"), ("maybe", "maybe"), ("declined", "declined")])
+
+
+def community_hosts(community_id: int) -> "forms.QuerySet[User]":
+    from members.models import Membership  # noqa: PLC0415
+
+    members = Membership.objects.current().filter(community_id=community_id).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("full_name")

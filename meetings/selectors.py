@@ -1,0 +1,42 @@
+from datetime import datetime
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from meetings.models import Meeting, MeetingStatus, Response, Rsvp
+from members.models import Membership, Role, User
+
+
+def _with_counts(meetings: QuerySet[Meeting], user: User) -> QuerySet[Meeting]:
+    mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user).values("response")[:1]
+    return meetings.select_related("community", "host").annotate(
+        going=Count("rsvps", filter=Q(rsvps__response=Response.GOING)),
+        waiting=Count("rsvps", filter=Q(rsvps__response=Response.WAITLIST)),
+        my_response=Subquery(mine),
+    )
+
+
+def agenda(*, user: User, now: datetime, past_limit: int = 20) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming and recent past meetings of the person's communities, with counts and their own
+    answer (two queries). Drafts show only in communities the person facilitates."""
+    memberships = Membership.objects.current().filter(user=user)
+    visible = Meeting.objects.filter(community__in=memberships.values("community_id")).filter(
+        ~Q(status=MeetingStatus.DRAFT)
+        | Q(community__in=memberships.filter(role=Role.FACILITATOR).values("community_id"))
+    )
+    upcoming = list(_with_counts(visible.filter(ends_at__gte=now), user).order_by("starts_at"))
+    past = list(_with_counts(visible.filter(ends_at__lt=now), user).order_by("-starts_at")[:past_limit])
+    return upcoming, past
+
+
+def meeting_page(*, meeting_id: int, user: User) -> Meeting | None:
+    """The meeting with its community, host, counts and the person's answer (one query)."""
+    return _with_counts(Meeting.objects.filter(pk=meeting_id), user).first()
+
+
+def going(*, meeting: Meeting) -> list[Rsvp]:
+    """Who is going, then who waits, with their people (one query)."""
+    return list(
+        meeting.rsvps.filter(response__in=[Response.GOING, Response.WAITLIST])
+        .select_related("user")
+        .order_by("response", "updated_at")
+    )

@@ -1,0 +1,180 @@
+"""Every write about meetings: planning, publishing, changing, cancelling, and RSVPs with the
+waitlist. Members are told through the outbox."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cop.models import Community
+from cop.notifications.services import chat_queue, notifications_queue
+from meetings.models import Meeting, MeetingStatus, Response, Rsvp
+from members.models import Membership, User
+
+# Changes to these fields are news to members: calendars get a new SEQUENCE, members an update.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "online_url")
+
+
+def _context(meeting: Meeting) -> dict[str, str]:
+    local = timezone.localtime(meeting.starts_at)
+    return {
+        "title": meeting.title,
+        "theme": meeting.theme,
+        "when": local.strftime("%d-%m-%Y %H:%M") + "–" + timezone.localtime(meeting.ends_at).strftime("%H:%M"),  # noqa: RUF001 (an en dash between times)
+        "where": meeting.place or meeting.online_url,
+        "meeting_id": str(meeting.pk),
+    }
+
+
+def _audience(meeting: Meeting, *, exclude_declined: bool = True) -> list[User]:
+    """The community's current members, less those who said they will not come."""
+    members = User.objects.filter(
+        pk__in=Membership.objects.current().filter(community_id=meeting.community_id).values("user_id")
+    )
+    if exclude_declined:
+        members = members.exclude(rsvps__meeting=meeting, rsvps__response=Response.DECLINED)
+    return list(members)
+
+
+def _tell(meeting: Meeting, kind: str, *, occasion: str, recipients: list[User] | None = None) -> None:
+    notifications_queue(
+        recipients=_audience(meeting) if recipients is None else recipients,
+        kind=kind,
+        subject_object=meeting,
+        occasion=occasion,
+        community=meeting.community,
+        context=_context(meeting),
+    )
+
+
+def _going_count(meeting: Meeting) -> int:
+    return meeting.rsvps.filter(response=Response.GOING).count()
+
+
+def meeting_validate(meeting: Meeting) -> None:
+    """The rules every plan must keep, with messages for the person planning."""
+    errors = {}
+    if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
+        errors["ends_at"] = _("The meeting must end after it starts.")
+    if meeting.pk and meeting.capacity is not None and meeting.capacity < (going := _going_count(meeting)):
+        errors["capacity"] = _("%(going)d people are already going; the capacity cannot be lower.") % {"going": going}
+    if meeting.status == MeetingStatus.PUBLISHED and meeting.starts_at and meeting.starts_at < timezone.now():
+        errors["starts_at"] = _("A published meeting cannot start in the past.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting, created_by: User | None = None) -> Meeting:
+    """Creates a draft, or saves changes. A published meeting whose time or place changed gets a
+    higher SEQUENCE and its members an update (each version once)."""
+    changed = False
+    if meeting.pk:
+        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        changed = before.status == MeetingStatus.PUBLISHED and any(
+            getattr(before, field) != getattr(meeting, field) for field in SCHEDULE_FIELDS
+        )
+    else:
+        meeting.created_by = created_by
+    meeting_validate(meeting)
+    if changed:
+        meeting.sequence += 1
+    meeting.save()
+    if changed:
+        _tell(meeting, "meeting.updated", occasion=f"update-{meeting.sequence}")
+    return meeting
+
+
+@transaction.atomic
+def meeting_publish(*, meeting: Meeting) -> Meeting:
+    """Publishes a draft: members get an announcement with the calendar invite, the community's
+    chat channel a post."""
+    if meeting.status != MeetingStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be published."))
+    meeting.status = MeetingStatus.PUBLISHED
+    meeting_validate(meeting)
+    meeting.published_at = timezone.now()
+    meeting.save(update_fields=["status", "published_at"])
+    _tell(meeting, "meeting.announcement", occasion="published")
+    chat_queue(
+        community=meeting.community,
+        kind="meeting.announcement",
+        subject_object=meeting,
+        occasion="published",
+        context=_context(meeting),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting) -> Meeting:
+    """Cancels the meeting; those who were told about it get a notice (calendars mark it cancelled)."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        return meeting
+    was_published = meeting.status == MeetingStatus.PUBLISHED
+    meeting.status, meeting.cancelled_at = MeetingStatus.CANCELLED, timezone.now()
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "cancelled_at", "sequence"])
+    if was_published:
+        _tell(meeting, "meeting.cancelled", occasion="cancelled")
+    return meeting
+
+
+@transaction.atomic
+def rsvp_set(*, meeting: Meeting, user: User, response: str) -> Rsvp:
+    """Records a member's answer. Going to a full meeting puts them on the waitlist; a place that
+    frees goes to the first in line, who is told."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.PUBLISHED or meeting.is_past:
+        raise ValidationError(_("You can only answer for an upcoming, published meeting."))
+    if response not in {Response.GOING, Response.MAYBE, Response.DECLINED}:
+        raise ValidationError(_("Unknown answer."))
+    rsvp = Rsvp.objects.filter(meeting=meeting, user=user).first() or Rsvp(meeting=meeting, user=user)
+    was_going = rsvp.response == Response.GOING
+    if response == Response.GOING and not was_going:
+        full = meeting.capacity is not None and _going_count(meeting) >= meeting.capacity
+        response = Response.WAITLIST if full else Response.GOING
+        if rsvp.response == Response.WAITLIST:
+            # Asking again keeps one's place in line.
+            return rsvp
+    rsvp.response, rsvp.updated_at = response, timezone.now()
+    rsvp.save()
+    if was_going and response != Response.GOING:
+        _promote(meeting)
+    return rsvp
+
+
+def _promote(meeting: Meeting) -> None:
+    waiting = (
+        meeting.rsvps.filter(response=Response.WAITLIST).order_by("updated_at", "pk").select_related("user").first()
+    )
+    if waiting is None or (meeting.capacity is not None and _going_count(meeting) >= meeting.capacity):
+        return
+    waiting.response = Response.GOING
+    waiting.save(update_fields=["response"])
+    _tell(meeting, "meeting.waitlist", occasion="promoted", recipients=[waiting.user])
+
+
+def meeting_new(*, community: Community) -> Meeting:
+    return Meeting(community=community)
+
+
+def meeting_reminders_queue(*, now: timezone.datetime | None = None) -> int:
+    """Queues the reminder for every published meeting starting within MEETING_REMINDER_HOURS, to
+    members who did not decline. The outbox key (meeting, start time) makes it at most once per
+    member, however often this runs; a rescheduled meeting gets one for its new time."""
+    now = now or timezone.now()
+    soon = Meeting.objects.filter(
+        status=MeetingStatus.PUBLISHED,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(hours=settings.MEETING_REMINDER_HOURS),
+    ).select_related("community")
+    count = 0
+    for meeting in soon:
+        with transaction.atomic():
+            _tell(meeting, "meeting.reminder", occasion=f"reminder-{meeting.starts_at:%Y%m%dT%H%M}")
+        count += 1
+    return count

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from meetings import views
+
+urlpatterns = [
+    path("agenda/", views.agenda, name="agenda"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/rsvp/", views.rsvp, name="meeting_rsvp"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/<str:action>/", views.meeting_action, name="meeting_action"),
+    path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
+    path("communities/<slug:slug>/meetings/new/", views.meeting_create, name="meeting_create"),
+]

@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cop.models import Community
+from meetings import selectors
+from meetings.calendar import calendar_bytes
+from meetings.forms import MeetingForm, RsvpForm, community_hosts
+from meetings.models import Meeting, MeetingStatus
+from meetings.services import meeting_cancel, meeting_publish, meeting_save, rsvp_set
+from members.permissions import Action, Standing, allowed, standing
+
+
+def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, Standing]:
+    """The meeting, if the person may see it: drafts only to those who plan them."""
+    meeting = selectors.meeting_page(meeting_id=pk, user=request.user)
+    if meeting is None:
+        raise Http404
+    viewer = standing(request.user, meeting.community_id)
+    if not allowed(viewer, Action.VIEW_MEETINGS):
+        raise PermissionDenied
+    if meeting.status == MeetingStatus.DRAFT and not allowed(viewer, Action.PLAN_MEETINGS):
+        raise Http404
+    return meeting, viewer
+
+
+@login_required
+@require_GET
+def agenda(request: HttpRequest) -> HttpResponse:
+    upcoming, past = selectors.agenda(user=request.user, now=timezone.now())
+    return render(request, "meetings/agenda.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, viewer = _meeting(request, pk)
+    return render(request, "meetings/detail.html", _detail_context(meeting, viewer))
+
+
+def _detail_context(meeting: Meeting, viewer: Standing) -> dict[str, object]:
+    return {
+        "meeting": meeting,
+        "can_plan": allowed(viewer, Action.PLAN_MEETINGS),
+        "attendees": selectors.going(meeting=meeting),
+        "can_answer": meeting.status == MeetingStatus.PUBLISHED and not meeting.is_past,
+    }
+
+
+@login_required
+@require_POST
+def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap: going, maybe or not going. htmx swaps the panel; without JS the page reloads."""
+    meeting, viewer = _meeting(request, pk)
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        try:
+            rsvp_set(meeting=meeting, user=request.user, response=form.cleaned_data["response"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    if not request.htmx:
+        return redirect("meeting_detail", pk=pk)
+    meeting = selectors.meeting_page(meeting_id=pk, user=request.user)
+    return render(request, "meetings/detail.html#rsvp-panel", _detail_context(meeting, viewer))
+
+
+def _community_for_planning(request: HttpRequest, slug: str) -> Community:
+    community = get_object_or_404(Community, slug=slug, active=True)
+    if not allowed(standing(request.user, community.pk), Action.PLAN_MEETINGS):
+        raise PermissionDenied
+    return community
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    community = _community_for_planning(request, slug)
+    form = MeetingForm(request.POST or None, instance=Meeting(community=community), hosts=community_hosts(community.pk))
+    if request.method == "POST" and form.is_valid():
+        meeting = meeting_save(meeting=form.instance, created_by=request.user)
+        messages.success(request, _("Draft saved. Publish it when it is ready."))
+        return redirect("meeting_detail", pk=meeting.pk)
+    return render(
+        request, "meetings/form.html", {"form": form, "community": community}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, viewer = _meeting(request, pk)
+    if not allowed(viewer, Action.PLAN_MEETINGS) or meeting.status == MeetingStatus.CANCELLED:
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, instance=meeting, hosts=community_hosts(meeting.community_id))
+    if request.method == "POST" and form.is_valid():
+        meeting_save(meeting=form.instance)
+        messages.success(request, _("Meeting saved."))
+        return redirect("meeting_detail", pk=pk)
+    context = {"form": form, "community": meeting.community, "meeting": meeting}
+    return render(request, "meetings/form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Publish or cancel: each change a clear action of its own."""
+    meeting, viewer = _meeting(request, pk)
+    if not allowed(viewer, Action.PLAN_MEETINGS):
+        raise PermissionDenied
+    try:
+        if action == "publish":
+            meeting_publish(meeting=meeting)
+            messages.success(request, _("Published: members are invited."))
+        elif action == "cancel":
+            meeting_cancel(meeting=meeting)
+            messages.success(request, _("Cancelled: members are told."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("meeting_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _viewer = _meeting(request, pk)
+    response = HttpResponse(calendar_bytes([meeting]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bijeenkomst-{meeting.pk}.ics"'
+    return response
