@@ -37,6 +37,16 @@ def _test_settings(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    # A request activates its own language and leaves it active in this thread: start every test
+    # from the same one, so messages asserted outside a request do not depend on test order.
+    from django.utils import translation  # noqa: PLC0415
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     # allauth's rate limits live in the (Redis) cache; each test starts with none used.
     from django.core.cache import cache  # noqa: PLC0415 (needs configured settings)

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from allauth.account.models import EmailAddress
 
 from cop.models import Community
@@ -54,3 +57,16 @@ def announcement(recipient, community, *, occasion: str = "", title: str = "Hoe 
         community=community,
         context={"title": title, "body": "Dinsdag 16:00 in de werkplaats.", "url": "https://gilde.example.org/m/1"},
     )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Meeting"
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"Bijeenkomst {n}")
+    theme = "Hoe geef je constructieve feedback?"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + timedelta(minutes=90))
+    place = "Werkplaats Utrecht"
+    status = "published"

@@ -1,0 +1,114 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting, Rsvp
+from members.models import Role
+from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(slug="autotechniek", name="Autotechniek")
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_agenda_runs_a_fixed_number_of_queries(client, community, django_assert_num_queries, count):
+    person = MembershipFactory(community=community, role=Role.INTERN).user
+    for n in range(count):
+        meeting = MeetingFactory(community=community, starts_at=timezone.now() + timedelta(days=n + 1))
+        Rsvp.objects.create(meeting=meeting, user=UserFactory(), response="going")
+        MeetingFactory(community=community, starts_at=timezone.now() - timedelta(days=n + 1))
+    MeetingFactory(title="Elders", community=CommunityFactory())  # another community's meeting
+    MeetingFactory(title="Concept", community=community, status="draft")  # a draft: planners only
+    client.force_login(person)
+    # session, user, upcoming, past
+    with django_assert_num_queries(4):
+        page = client.get(reverse("agenda")).text
+    assert page.count('class="card meeting-card') == 2 * count
+    assert "Elders" not in page
+    assert "Concept" not in page
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_meeting_page_runs_a_fixed_number_of_queries(client, community, django_assert_num_queries, count):
+    meeting = MeetingFactory(community=community)
+    for _ in range(count):
+        Rsvp.objects.create(meeting=meeting, user=MembershipFactory(community=community).user, response="going")
+    client.force_login(MembershipFactory(community=community, role=Role.INTERN).user)
+    # session, user, meeting with counts, standing, who is going
+    with django_assert_num_queries(5):
+        page = client.get(reverse("meeting_detail", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="nl").text
+    assert f"{count} {'gaat' if count == 1 else 'gaan'}</h3>" in page
+
+
+def test_rsvp_in_one_tap_with_htmx_returns_just_the_panel(client, community):
+    meeting = MeetingFactory(community=community)
+    person = MembershipFactory(community=community, role=Role.INTERN).user
+    client.force_login(person)
+    response = client.post(
+        reverse("meeting_rsvp", args=[meeting.pk]), {"response": "going"}, headers={"HX-Request": "true"}
+    )
+    assert response.text.lstrip().startswith('<section id="rsvp-panel"')
+    assert Rsvp.objects.get(meeting=meeting, user=person).response == "going"
+    plain = client.post(reverse("meeting_rsvp", args=[meeting.pk]), {"response": "maybe"})
+    assert plain.status_code == 302
+    assert Rsvp.objects.get(meeting=meeting, user=person).response == "maybe"
+
+
+def test_members_of_another_community_and_visitors_cannot_see_or_answer(client, community):
+    meeting = MeetingFactory(community=community)
+    outsider = MembershipFactory(role=Role.INTERN).user
+    assert client.get(reverse("meeting_detail", args=[meeting.pk])).status_code == 302
+    client.force_login(outsider)
+    assert client.get(reverse("meeting_detail", args=[meeting.pk])).status_code == 403
+    assert client.post(reverse("meeting_rsvp", args=[meeting.pk]), {"response": "going"}).status_code == 403
+    assert client.get(reverse("meeting_ics", args=[meeting.pk])).status_code == 403
+    assert not Rsvp.objects.exists()
+
+
+def test_only_planners_create_publish_and_cancel(client, community):
+    intern = MembershipFactory(community=community, role=Role.INTERN).user
+    facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
+    draft = MeetingFactory(community=community, status="draft")
+    client.force_login(intern)
+    assert client.get(reverse("meeting_detail", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("meeting_action", args=[draft.pk, "publish"])).status_code == 404
+    assert client.get(reverse("meeting_create", args=[community.slug])).status_code == 403
+    client.force_login(facilitator)
+    client.post(reverse("meeting_action", args=[draft.pk, "publish"]))
+    assert Meeting.objects.get(pk=draft.pk).status == "published"
+
+
+def test_planning_a_meeting_with_clear_messages_and_nothing_saved_on_errors(client, community):
+    client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
+    url = reverse("meeting_create", args=[community.slug])
+    data = {
+        "title": "Hoe geef je constructieve feedback?",
+        "format": "monthly",
+        "starts_at": "2027-02-02T16:00",
+        "ends_at": "2027-02-02T15:00",
+        "place": "Werkplaats",
+    }
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 400
+    assert "De bijeenkomst moet eindigen nadat hij begint." in response.text
+    assert 'value="Hoe geef je constructieve feedback?"' in response.text
+    assert not Meeting.objects.exists()
+    response = client.post(url, {**data, "ends_at": "2027-02-02T17:30"})
+    meeting = Meeting.objects.get()
+    assert response["Location"] == reverse("meeting_detail", args=[meeting.pk])
+    assert (meeting.status, timezone.localtime(meeting.starts_at).hour) == ("draft", 16)
+
+
+def test_the_ics_download(client, community):
+    meeting = MeetingFactory(community=community)
+    client.force_login(MembershipFactory(community=community).user)
+    response = client.get(reverse("meeting_ics", args=[meeting.pk]))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="bijeenkomst-{meeting.pk}.ics"'
+    assert b"BEGIN:VEVENT" in response.content
