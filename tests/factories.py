@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 import factory
-from django.utils import timezone
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from cop.models import Community
 from members.models import Membership, Role, User

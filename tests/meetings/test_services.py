@@ -11,7 +11,7 @@ from meetings.calendar import calendar_bytes
 from meetings.models import Meeting, Response
 from meetings.services import meeting_cancel, meeting_publish, meeting_reminders_queue, meeting_save, rsvp_set
 from members.models import Role
-from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory, UserFactory
+from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
