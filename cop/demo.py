@@ -176,6 +176,10 @@ def seed_demo() -> list[tuple[str, str]]:
         _domain_history(community)
         _welcome(community)
     _pending_invitations(communities)
+    # Meetings build on communities and members: seeded by their own app.
+    from meetings import demo as meetings_demo  # noqa: PLC0415 (cop does not depend on meetings at import)
+
+    meetings_demo.seed(list(communities.values()))
     return [(person.email, person.login) for person in PEOPLE if person.login]
 
 

@@ -1,6 +1,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cop.demo import DEMO_PASSWORD
 from cop.models import Community, DomainStatementRevision, Notification
@@ -80,3 +81,18 @@ def test_seed_demo_pairs_every_intern_with_a_mentor_and_leaves_invitations_open(
     assert interns.get(user__email="intern@gilde.demo").mentor.email == "mentor@gilde.demo"
     assert Membership.objects.filter(mentor__email="mentor@gilde.demo").count() == 4
     assert Invitation.objects.filter(accepted_at__isnull=True).count() == 3
+
+
+def test_seed_demo_plans_a_year_of_meetings_with_answers():
+    from meetings.models import Meeting, Rsvp  # noqa: PLC0415
+
+    call_command("seed_demo", force=True)
+    counts = (Meeting.objects.count(), Rsvp.objects.count())
+    call_command("seed_demo", force=True)
+    assert (Meeting.objects.count(), Rsvp.objects.count()) == counts
+    assert Meeting.objects.count() == 39
+    now = timezone.now()
+    assert Meeting.objects.filter(starts_at__lt=now, status="published").count() >= 15
+    assert Meeting.objects.filter(starts_at__gte=now, status="published").count() == 9
+    assert Meeting.objects.filter(status="draft").exists()
+    assert Rsvp.objects.filter(response="going").count() > Rsvp.objects.filter(response="declined").count()
