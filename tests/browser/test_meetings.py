@@ -1,0 +1,53 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from meetings.models import Meeting, Rsvp
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_facilitator_plans_and_publishes_and_an_intern_answers_on_a_phone(
+    demo, browser, live_server, visit, shoot, assert_accessible, width
+):
+    page = visit("/accounts/login/", width=width)
+    log_in(page, "facilitator@gilde.demo")
+    page.get_by_role("link", name="Autotechniek — elektrische aandrijflijnen").click()
+    page.get_by_role("link", name="Bijeenkomst plannen").click()
+    assert_accessible(page)
+    shoot(page, f"meeting-form-nl-{width}")
+    day = timezone.localdate() + timedelta(days=10)
+    page.get_by_label("Titel").fill("Diagnose aan de hoogvoltaccu")
+    page.get_by_label("Thema").fill("Creatief problemen oplossen: tools en technieken")
+    page.get_by_label("Begint").fill(f"{day:%Y-%m-%d}T16:00")
+    page.get_by_label("Eindigt").fill(f"{day:%Y-%m-%d}T17:30")
+    page.get_by_label("Plaats:", exact=True).fill("Werkplaats, hal 2")
+    page.get_by_label("Aantal plaatsen").fill("1")
+    page.get_by_role("button", name="Opslaan als concept").click()
+    expect(page.get_by_text("concept: alleen planners zien dit")).to_be_visible()
+    page.get_by_role("button", name="Publiceren").click()
+    expect(page.get_by_text("Gepubliceerd: de leden zijn uitgenodigd.")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, f"meeting-published-nl-{width}")
+    meeting = Meeting.objects.get(title="Diagnose aan de hoogvoltaccu")
+
+    phone = browser.new_context(viewport={"width": 360, "height": 780}, locale="nl-NL", bypass_csp=True).new_page()
+    phone.goto(live_server.url + "/accounts/login/")
+    log_in(phone, "intern@gilde.demo")
+    phone.get_by_role("link", name="Agenda").click()
+    assert_accessible(phone)
+    shoot(phone, f"agenda-nl-phone-{width}")
+    phone.get_by_role("link", name="Diagnose aan de hoogvoltaccu").click()
+    phone.get_by_role("button", name="Ik kom", exact=True).click()
+    expect(phone.get_by_text("Je gaat.", exact=True)).to_be_visible()
+    expect(phone.get_by_role("button", name="Ik kom", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(phone).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))  # htmx swapped the panel in place
+    assert_accessible(phone)
+    shoot(phone, f"meeting-rsvp-nl-phone-{width}")
+    assert Rsvp.objects.get(meeting=meeting, user__email="intern@gilde.demo").response == "going"
+    phone.context.close()
