@@ -100,3 +100,15 @@ class Rsvp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.meeting} · {self.response}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar subscription URL. Revoking replaces the token: the old URL stops
+    working at once."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} · calendar"

@@ -40,3 +40,15 @@ def going(*, meeting: Meeting) -> list[Rsvp]:
         .select_related("user")
         .order_by("response", "updated_at")
     )
+
+
+def feed_meetings(*, user: User, since: datetime) -> list[Meeting]:
+    """Everything for the person's calendar: published and cancelled meetings of their communities
+    from `since` on (one query); cancelled ones stay, so calendars remove them."""
+    communities = Membership.objects.current().filter(user=user).values("community_id")
+    return list(
+        Meeting.objects.filter(community__in=communities, starts_at__gte=since)
+        .exclude(status=MeetingStatus.DRAFT)
+        .select_related("community")
+        .order_by("starts_at")
+    )

@@ -1,6 +1,7 @@
 """Every write about meetings: planning, publishing, changing, cancelling, and RSVPs with the
 waitlist. Members are told through the outbox."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cop.models import Community
 from cop.notifications.services import chat_queue, notifications_queue
-from meetings.models import Meeting, MeetingStatus, Response, Rsvp
+from meetings.models import CalendarFeed, Meeting, MeetingStatus, Response, Rsvp
 from members.models import Membership, User
 
 # Changes to these fields are news to members: calendars get a new SEQUENCE, members an update.
@@ -178,3 +179,17 @@ def meeting_reminders_queue(*, now: timezone.datetime | None = None) -> int:
             _tell(meeting, "meeting.reminder", occasion=f"reminder-{meeting.starts_at:%Y%m%dT%H%M}")
         count += 1
     return count
+
+
+def calendar_feed_get(*, user: User) -> CalendarFeed:
+    """The person's feed, created on first use."""
+    feed, _ = CalendarFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+    return feed
+
+
+def calendar_feed_revoke(*, user: User) -> CalendarFeed:
+    """A new secret URL; the old one stops working."""
+    feed = calendar_feed_get(user=user)
+    feed.token, feed.created_at = secrets.token_urlsafe(32), timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    return feed

@@ -4,6 +4,8 @@ from meetings import views
 
 urlpatterns = [
     path("agenda/", views.agenda, name="agenda"),
+    path("agenda/calendar/", views.calendar_subscription, name="calendar_subscription"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/rsvp/", views.rsvp, name="meeting_rsvp"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),

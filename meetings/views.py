@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,8 +14,15 @@ from cop.models import Community
 from meetings import selectors
 from meetings.calendar import calendar_bytes
 from meetings.forms import MeetingForm, RsvpForm, community_hosts
-from meetings.models import Meeting, MeetingStatus
-from meetings.services import meeting_cancel, meeting_publish, meeting_save, rsvp_set
+from meetings.models import CalendarFeed, Meeting, MeetingStatus
+from meetings.services import (
+    calendar_feed_get,
+    calendar_feed_revoke,
+    meeting_cancel,
+    meeting_publish,
+    meeting_save,
+    rsvp_set,
+)
 from members.permissions import Action, Standing, allowed, standing
 
 
@@ -132,4 +142,29 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _viewer = _meeting(request, pk)
     response = HttpResponse(calendar_bytes([meeting]), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bijeenkomst-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_subscription(request: HttpRequest) -> HttpResponse:
+    """The personal calendar URL to paste into Outlook, Google or Apple Calendar; POST replaces it."""
+    if request.method == "POST":
+        calendar_feed_revoke(user=request.user)
+        messages.success(request, _("A new calendar link was made; the old one no longer works."))
+        return redirect("calendar_subscription")
+    feed = calendar_feed_get(user=request.user)
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+    return render(request, "meetings/calendar.html", {"url": url})
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The subscription itself: no login (calendar apps cannot log in), the secret token instead."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404
+    meetings = selectors.feed_meetings(user=feed.user, since=timezone.now() - timedelta(days=90))
+    response = HttpResponse(calendar_bytes(meetings, name="Gilde"), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
     return response

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import vobject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,3 +113,29 @@ def test_the_ics_download(client, community):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="bijeenkomst-{meeting.pk}.ics"'
     assert b"BEGIN:VEVENT" in response.content
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_personal_calendar_feed_needs_no_login_and_stops_when_replaced(
+    client, community, django_assert_num_queries, count
+):
+    person = MembershipFactory(community=community, role=Role.INTERN).user
+    for n in range(count):
+        MeetingFactory(community=community, starts_at=timezone.now() + timedelta(days=n + 1))
+    cancelled = MeetingFactory(community=community, status="cancelled", sequence=1)
+    MeetingFactory(community=community, status="draft")
+    MeetingFactory(community=CommunityFactory())  # not one of the person's communities
+    client.force_login(person)
+    page = client.get(reverse("calendar_subscription"))
+    url = page.context["url"]
+    client.logout()
+    with django_assert_num_queries(2):  # feed with person, meetings with communities
+        feed = client.get(url)
+    calendar = vobject.readOne(feed.content.decode())
+    events = {event.uid.value: event for event in calendar.vevent_list}
+    assert len(events) == count + 1
+    assert events[f"meeting-{cancelled.pk}@127.0.0.1"].status.value == "CANCELLED"
+    client.force_login(person)
+    client.post(reverse("calendar_subscription"))
+    client.logout()
+    assert client.get(url).status_code == 404
