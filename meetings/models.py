@@ -43,6 +43,8 @@ class Meeting(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Shown in the room; members who type it on their phone check themselves in.
+    checkin_code = models.CharField(_("check-in code"), max_length=8, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     takeaways = models.TextField(_("key takeaways"), blank=True)
     created_by = models.ForeignKey(
@@ -112,3 +114,23 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · calendar"
+
+
+class Attendance(models.Model):
+    """Who was there: ticked by the facilitator or host, or by the member with the room's code.
+    Surveys and dashboards build on these rows."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.meeting}"

@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 
-from meetings.models import Meeting, MeetingStatus, Response, Rsvp
+from meetings.models import Attendance, Meeting, MeetingStatus, Response, Rsvp
 from members.models import Membership, Role, User
 
 
@@ -52,3 +52,20 @@ def feed_meetings(*, user: User, since: datetime) -> list[Meeting]:
         .select_related("community")
         .order_by("starts_at")
     )
+
+
+def attendance_list(*, meeting: Meeting, query: str = "") -> list[Membership]:
+    """The community's members for the attendance list, each with `present` and `answer`;
+    people who said they would come first (one query)."""
+    present = Attendance.objects.filter(meeting=meeting, user=OuterRef("user_id"))
+    answer = Rsvp.objects.filter(meeting=meeting, user=OuterRef("user_id")).values("response")[:1]
+    members = (
+        Membership.objects.current()
+        .filter(community_id=meeting.community_id)
+        .select_related("user")
+        .annotate(present=Exists(present), answer=Subquery(answer))
+    )
+    if query := query.strip():
+        members = members.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+    going_first = Case(When(answer=Response.GOING, then=0), When(answer=Response.MAYBE, then=1), default=2)
+    return list(members.order_by(going_first, "user__full_name"))

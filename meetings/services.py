@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cop.models import Community
 from cop.notifications.services import chat_queue, notifications_queue
-from meetings.models import CalendarFeed, Meeting, MeetingStatus, Response, Rsvp
+from meetings.models import Attendance, CalendarFeed, Meeting, MeetingStatus, Response, Rsvp
 from members.models import Membership, User
 
 # Changes to these fields are news to members: calendars get a new SEQUENCE, members an update.
@@ -193,3 +193,39 @@ def calendar_feed_revoke(*, user: User) -> CalendarFeed:
     feed.token, feed.created_at = secrets.token_urlsafe(32), timezone.now()
     feed.save(update_fields=["token", "created_at"])
     return feed
+
+
+def _can_attend(meeting: Meeting, user: User) -> bool:
+    return Membership.objects.current().filter(community_id=meeting.community_id, user=user).exists()
+
+
+def attendance_set(*, meeting: Meeting, user: User, present: bool, by: User) -> bool:
+    """Ticks a member present or not (the facilitator's or host's list). Returns the new state."""
+    if meeting.status != MeetingStatus.PUBLISHED:
+        raise ValidationError(_("Attendance is taken for published meetings only."))
+    if present:
+        if not _can_attend(meeting, user):
+            raise ValidationError(_("Only members of this community can be ticked present."))
+        Attendance.objects.get_or_create(meeting=meeting, user=user, defaults={"checked_in_by": by})
+    else:
+        Attendance.objects.filter(meeting=meeting, user=user).delete()
+    return present
+
+
+def checkin_code_show(*, meeting: Meeting) -> str:
+    """The room's check-in code, made on first use."""
+    if not meeting.checkin_code:
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen
+        meeting.checkin_code = "".join(secrets.choice(alphabet) for _ in range(6))
+        meeting.save(update_fields=["checkin_code"])
+    return meeting.checkin_code
+
+
+def checkin(*, meeting: Meeting, user: User, code: str) -> None:
+    """A member checks themselves in with the code shown in the room, on the day."""
+    now = timezone.now()
+    if not meeting.checkin_code or code.strip().upper() != meeting.checkin_code:
+        raise ValidationError(_("That is not the code shown in the room."))
+    if not (meeting.starts_at - timedelta(hours=1) <= now <= meeting.ends_at + timedelta(hours=1)):
+        raise ValidationError(_("Checking in works only around the time of the meeting."))
+    attendance_set(meeting=meeting, user=user, present=True, by=user)

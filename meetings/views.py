@@ -16,13 +16,17 @@ from meetings.calendar import calendar_bytes
 from meetings.forms import MeetingForm, RsvpForm, community_hosts
 from meetings.models import CalendarFeed, Meeting, MeetingStatus
 from meetings.services import (
+    attendance_set,
     calendar_feed_get,
     calendar_feed_revoke,
+    checkin,
+    checkin_code_show,
     meeting_cancel,
     meeting_publish,
     meeting_save,
     rsvp_set,
 )
+from members.models import User
 from members.permissions import Action, Standing, allowed, standing
 
 
@@ -50,15 +54,17 @@ def agenda(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, viewer = _meeting(request, pk)
-    return render(request, "meetings/detail.html", _detail_context(meeting, viewer))
+    return render(request, "meetings/detail.html", _detail_context(meeting, viewer, request.user))
 
 
-def _detail_context(meeting: Meeting, viewer: Standing) -> dict[str, object]:
+def _detail_context(meeting: Meeting, viewer: Standing, user: User) -> dict[str, object]:
     return {
         "meeting": meeting,
         "can_plan": allowed(viewer, Action.PLAN_MEETINGS),
         "attendees": selectors.going(meeting=meeting),
         "can_answer": meeting.status == MeetingStatus.PUBLISHED and not meeting.is_past,
+        "can_take_attendance": meeting.status == MeetingStatus.PUBLISHED
+        and (allowed(viewer, Action.PLAN_MEETINGS) or (bool(viewer.role) and meeting.host_id == user.pk)),
     }
 
 
@@ -76,7 +82,7 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect("meeting_detail", pk=pk)
     meeting = selectors.meeting_page(meeting_id=pk, user=request.user)
-    return render(request, "meetings/detail.html#rsvp-panel", _detail_context(meeting, viewer))
+    return render(request, "meetings/detail.html#rsvp-panel", _detail_context(meeting, viewer, request.user))
 
 
 def _community_for_planning(request: HttpRequest, slug: str) -> Community:
@@ -168,3 +174,57 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(calendar_bytes(meetings, name="Gilde"), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+def _attendance_meeting(request: HttpRequest, pk: int) -> Meeting:
+    """The facilitator, or the meeting's host, takes attendance."""
+    meeting, viewer = _meeting(request, pk)
+    if not (allowed(viewer, Action.PLAN_MEETINGS) or (viewer.role and meeting.host_id == request.user.pk)):
+        raise PermissionDenied
+    return meeting
+
+
+@login_required
+@require_GET
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """A phone-sized list to tick who is there; search narrows it (htmx), walk-ins are members too."""
+    meeting = _attendance_meeting(request, pk)
+    query = request.GET.get("q", "")[:100]
+    context = {
+        "meeting": meeting,
+        "members": selectors.attendance_list(meeting=meeting, query=query),
+        "query": query,
+        "code": checkin_code_show(meeting=meeting) if meeting.status == MeetingStatus.PUBLISHED else "",
+    }
+    template = "meetings/attendance.html" + ("#attendance-list" if request.htmx else "")
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def attendance_toggle(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
+    meeting = _attendance_meeting(request, pk)
+    person = get_object_or_404(User, pk=user_id)
+    try:
+        attendance_set(meeting=meeting, user=person, present=request.POST.get("present") == "1", by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if not request.htmx:
+        return redirect("meeting_attendance", pk=pk)
+    (membership,) = [m for m in selectors.attendance_list(meeting=meeting) if m.user_id == person.pk] or [None]
+    if membership is None:
+        raise Http404
+    return render(request, "meetings/attendance.html#attendance-row", {"meeting": meeting, "membership": membership})
+
+
+@login_required
+@require_POST
+def self_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _viewer = _meeting(request, pk)
+    try:
+        checkin(meeting=meeting, user=request.user, code=request.POST.get("code", "")[:20])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You are checked in. Welcome!"))
+    return redirect("meeting_detail", pk=pk)
