@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from meetings.services import meeting_validate
@@ -53,3 +54,10 @@ def community_hosts(community_id: int) -> "forms.QuerySet[User]":
 
     members = Membership.objects.current().filter(community_id=community_id).values("user_id")
     return User.objects.filter(pk__in=members).order_by("full_name")
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    takeaways = forms.CharField(
+        label=_("Key takeaways"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

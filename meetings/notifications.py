@@ -20,3 +20,4 @@ register(Kind("meeting.updated", _("Meeting changed"), Category.ANNOUNCEMENT, te
 register(Kind("meeting.cancelled", _("Meeting cancelled"), Category.ANNOUNCEMENT, template=TEMPLATE, attachments=ics))
 register(Kind("meeting.waitlist", _("A place for you"), Category.ANNOUNCEMENT, template=TEMPLATE, attachments=ics))
 register(Kind("meeting.reminder", _("Meeting reminder"), Category.REMINDER, template=TEMPLATE, attachments=ics))
+register(Kind("meeting.notes", _("Meeting notes"), Category.ANNOUNCEMENT, template=TEMPLATE))

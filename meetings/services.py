@@ -229,3 +229,17 @@ def checkin(*, meeting: Meeting, user: User, code: str) -> None:
     if not (meeting.starts_at - timedelta(hours=1) <= now <= meeting.ends_at + timedelta(hours=1)):
         raise ValidationError(_("Checking in works only around the time of the meeting."))
     attendance_set(meeting=meeting, user=user, present=True, by=user)
+
+
+@transaction.atomic
+def meeting_notes_save(*, meeting: Meeting, notes: str, takeaways: str) -> Meeting:
+    """Saves the notes and key takeaways after a meeting; the first time, those who were there are
+    told (once: the outbox key is the meeting and the occasion)."""
+    if not meeting.is_past or meeting.status != MeetingStatus.PUBLISHED:
+        raise ValidationError(_("Notes are written after a meeting has taken place."))
+    meeting.notes, meeting.takeaways = notes.strip(), takeaways.strip()
+    meeting.save(update_fields=["notes", "takeaways"])
+    if meeting.notes or meeting.takeaways:
+        attendees = list(User.objects.filter(attendance__meeting=meeting))
+        _tell(meeting, "meeting.notes", occasion="notes", recipients=attendees)
+    return meeting

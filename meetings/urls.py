@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", views.attendance, name="meeting_attendance"),
     path("meetings/<int:pk>/attendance/<int:user_id>/", views.attendance_toggle, name="meeting_attendance_toggle"),
     path("meetings/<int:pk>/checkin/", views.self_checkin, name="meeting_checkin"),
+    path("meetings/<int:pk>/notes/", views.meeting_notes, name="meeting_notes"),
     path("meetings/<int:pk>/<str:action>/", views.meeting_action, name="meeting_action"),
     path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
     path("communities/<slug:slug>/meetings/new/", views.meeting_create, name="meeting_create"),

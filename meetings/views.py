@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cop.models import Community
 from meetings import selectors
 from meetings.calendar import calendar_bytes
-from meetings.forms import MeetingForm, RsvpForm, community_hosts
+from meetings.forms import MeetingForm, NotesForm, RsvpForm, community_hosts
 from meetings.models import CalendarFeed, Meeting, MeetingStatus
 from meetings.services import (
     attendance_set,
@@ -22,6 +22,7 @@ from meetings.services import (
     checkin,
     checkin_code_show,
     meeting_cancel,
+    meeting_notes_save,
     meeting_publish,
     meeting_save,
     rsvp_set,
@@ -65,6 +66,7 @@ def _detail_context(meeting: Meeting, viewer: Standing, user: User) -> dict[str,
         "can_answer": meeting.status == MeetingStatus.PUBLISHED and not meeting.is_past,
         "can_take_attendance": meeting.status == MeetingStatus.PUBLISHED
         and (allowed(viewer, Action.PLAN_MEETINGS) or (bool(viewer.role) and meeting.host_id == user.pk)),
+        "notes_form": NotesForm(initial={"notes": meeting.notes, "takeaways": meeting.takeaways}),
     }
 
 
@@ -227,4 +229,20 @@ def self_checkin(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("You are checked in. Welcome!"))
+    return redirect("meeting_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    """After the meeting, the facilitator or host writes notes and takeaways."""
+    meeting = _attendance_meeting(request, pk)
+    form = NotesForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_notes_save(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Notes saved."))
     return redirect("meeting_detail", pk=pk)

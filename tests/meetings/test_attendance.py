@@ -83,3 +83,20 @@ def test_members_check_in_with_the_rooms_code_around_the_meeting_only(meeting):
     later = MeetingFactory(community=meeting.community)
     with pytest.raises(ValidationError, match="around the time"):
         checkin(meeting=later, user=person, code=checkin_code_show(meeting=later))
+
+
+def test_notes_after_the_meeting_tell_those_who_came_once(client, meeting):
+    from cop.models import Notification  # noqa: PLC0415
+
+    meeting.ends_at = timezone.now() - timedelta(minutes=1)
+    meeting.save()
+    came, stayed_home = (MembershipFactory(community=meeting.community).user for _ in range(2))
+    Attendance.objects.create(meeting=meeting, user=came)
+    client.force_login(MembershipFactory(community=meeting.community, role=Role.FACILITATOR).user)
+    url = reverse("meeting_notes", args=[meeting.pk])
+    client.post(url, {"notes": "Goed gesprek.", "takeaways": "Vraag door."})
+    client.post(url, {"notes": "Goed gesprek, aangevuld.", "takeaways": "Vraag door."})
+    meeting.refresh_from_db()
+    assert (meeting.notes, meeting.takeaways) == ("Goed gesprek, aangevuld.", "Vraag door.")
+    assert list(Notification.objects.filter(kind="meeting.notes").values_list("recipient", flat=True)) == [came.pk]
+    assert stayed_home.pk not in Notification.objects.values_list("recipient", flat=True)
