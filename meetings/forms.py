@@ -61,3 +61,10 @@ class NotesForm(forms.Form):
     takeaways = forms.CharField(
         label=_("Key takeaways"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Topic"), max_length=200)
+    description = forms.CharField(
+        label=_("Why does it matter to you?"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

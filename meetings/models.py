@@ -134,3 +134,53 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.meeting}"
+
+
+class TopicSource(models.TextChoices):
+    MEMBER = "member", _("suggested by a member")
+    SURVEY = "survey", _("asked for in a survey")
+    SPRINT = "sprint", _("from a sprint board")
+
+
+class TopicStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    PLANNED = "planned", _("planned")
+    ARCHIVED = "archived", _("archived")
+
+
+class Topic(models.Model):
+    """A subject members want to discuss: the community's backlog. Where it came from is kept, so
+    Gilde can show "you asked, we planned it"."""
+
+    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="topics")
+    title = models.CharField(_("topic"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=TopicSource.choices, default=TopicSource.MEMBER)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=8, choices=TopicStatus.choices, default=TopicStatus.OPEN)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged")
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="topics")
+    created_at = models.DateTimeField(default=timezone.now)
+    planned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        indexes = [models.Index(fields=["community", "status", "created_at"], name="topic_backlog")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TopicVote(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "user"], name="topic_vote_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.topic}"

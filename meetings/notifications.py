@@ -21,3 +21,4 @@ register(Kind("meeting.cancelled", _("Meeting cancelled"), Category.ANNOUNCEMENT
 register(Kind("meeting.waitlist", _("A place for you"), Category.ANNOUNCEMENT, template=TEMPLATE, attachments=ics))
 register(Kind("meeting.reminder", _("Meeting reminder"), Category.REMINDER, template=TEMPLATE, attachments=ics))
 register(Kind("meeting.notes", _("Meeting notes"), Category.ANNOUNCEMENT, template=TEMPLATE))
+register(Kind("topic.planned", _("You asked, we planned it"), Category.ANNOUNCEMENT, template=TEMPLATE))

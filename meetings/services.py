@@ -19,7 +19,7 @@ from members.models import Membership, User
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "online_url")
 
 
-def _context(meeting: Meeting) -> dict[str, str]:
+def meeting_context(meeting: Meeting) -> dict[str, str]:
     local = timezone.localtime(meeting.starts_at)
     return {
         "title": meeting.title,
@@ -47,7 +47,7 @@ def _tell(meeting: Meeting, kind: str, *, occasion: str, recipients: list[User] 
         subject_object=meeting,
         occasion=occasion,
         community=meeting.community,
-        context=_context(meeting),
+        context=meeting_context(meeting),
     )
 
 
@@ -105,7 +105,7 @@ def meeting_publish(*, meeting: Meeting) -> Meeting:
         kind="meeting.announcement",
         subject_object=meeting,
         occasion="published",
-        context=_context(meeting),
+        context=meeting_context(meeting),
     )
     return meeting
 

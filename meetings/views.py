@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cop.models import Community
-from meetings import selectors
+from meetings import selectors, topics
 from meetings.calendar import calendar_bytes
-from meetings.forms import MeetingForm, NotesForm, RsvpForm, community_hosts
-from meetings.models import CalendarFeed, Meeting, MeetingStatus
+from meetings.forms import MeetingForm, NotesForm, RsvpForm, TopicForm, community_hosts
+from meetings.models import CalendarFeed, Meeting, MeetingStatus, Topic
 from meetings.services import (
     attendance_set,
     calendar_feed_get,
@@ -246,3 +246,83 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Notes saved."))
     return redirect("meeting_detail", pk=pk)
+
+
+def _community_member(request: HttpRequest, slug: str, action: Action) -> tuple[Community, Standing]:
+    community = get_object_or_404(Community, slug=slug, active=True)
+    viewer = standing(request.user, community.pk)
+    if not allowed(viewer, action):
+        raise PermissionDenied
+    return community, viewer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_backlog(request: HttpRequest, slug: str) -> HttpResponse:
+    """The community's topic backlog: suggest, vote; facilitators plan, merge and archive."""
+    community, viewer = _community_member(request, slug, Action.VIEW_MEETINGS)
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _topic, created = topics.topic_suggest(community=community, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("Topic added.") if created else _("That topic was already there: your vote is counted.")
+        )
+        return redirect("topic_backlog", slug=slug)
+    open_topics, planned = topics.backlog(community=community, user=request.user)
+    can_plan = allowed(viewer, Action.PLAN_MEETINGS)
+    upcoming = (
+        list(Meeting.objects.filter(community=community, starts_at__gte=timezone.now()).exclude(status="cancelled"))
+        if can_plan
+        else []
+    )
+    context = {
+        "community": community,
+        "form": form,
+        "open_topics": open_topics,
+        "planned": planned,
+        "can_plan": can_plan,
+        "upcoming": upcoming,
+    }
+    return render(request, "meetings/topics.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def topic_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    community, _viewer = _community_member(request, slug, Action.VIEW_MEETINGS)
+    topic = get_object_or_404(Topic, pk=pk, community=community)
+    try:
+        topics.topic_vote_toggle(topic=topic, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if not request.htmx:
+        return redirect("topic_backlog", slug=slug)
+    (topic,) = [t for t in topics.backlog(community=community, user=request.user)[0] if t.pk == pk] or [None]
+    if topic is None:
+        raise Http404
+    return render(request, "meetings/topics.html#topic-vote", {"community": community, "topic": topic})
+
+
+@login_required
+@require_POST
+def topic_manage(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    """Facilitators: plan into a meeting, merge into another topic, or archive."""
+    community, _viewer = _community_member(request, slug, Action.PLAN_MEETINGS)
+    topic = get_object_or_404(Topic, pk=pk, community=community)
+    try:
+        if action == "plan":
+            meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting", 0) or 0, community=community)
+            topics.topic_plan(topic=topic, meeting=meeting)
+            messages.success(request, _("Planned: those who asked for it are told."))
+        elif action == "merge":
+            into = get_object_or_404(Topic, pk=request.POST.get("into", 0) or 0, community=community)
+            topics.topic_merge(topic=topic, into=into)
+            messages.success(request, _("Merged; the votes moved along."))
+        elif action == "archive":
+            topics.topic_archive(topic=topic)
+            messages.success(request, _("Archived."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("topic_backlog", slug=slug)
