@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
+from meetings.models import Meeting, Topic, TopicStatus
 from meetings.services import meeting_validate
 from members.models import User
 
@@ -10,6 +10,13 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 class MeetingForm(forms.ModelForm):
+    from_topic = forms.ModelChoiceField(
+        label=_("Theme from the topic backlog"),
+        queryset=Topic.objects.none(),
+        required=False,
+        help_text=_("Or type a theme below. A topic picked here is marked planned, and those who asked are told."),
+    )
+
     class Meta:
         model = Meeting
         fields = [
@@ -30,12 +37,23 @@ class MeetingForm(forms.ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args: object, hosts: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, hosts: object, topics: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = hosts
+        if topics is None:
+            del self.fields["from_topic"]
+        else:
+            self.fields["from_topic"].queryset = topics
+            self.order_fields(["title", "from_topic"])
         self.fields["host"].label_from_instance = lambda user: user.full_name or user.email
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (topic := data.get("from_topic")) and not data.get("theme"):
+            data["theme"] = self.instance.theme = topic.title
+        return data
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -68,3 +86,7 @@ class TopicForm(forms.Form):
     description = forms.CharField(
         label=_("Why does it matter to you?"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def open_topics(community_id: int) -> "forms.QuerySet[Topic]":
+    return Topic.objects.filter(community_id=community_id, status=TopicStatus.OPEN).order_by("title")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cop.models import Community
 from meetings import selectors, topics
 from meetings.calendar import calendar_bytes
-from meetings.forms import MeetingForm, NotesForm, RsvpForm, TopicForm, community_hosts
+from meetings.forms import MeetingForm, NotesForm, RsvpForm, TopicForm, community_hosts, open_topics
 from meetings.models import CalendarFeed, Meeting, MeetingStatus, Topic
 from meetings.services import (
     attendance_set,
@@ -98,9 +98,17 @@ def _community_for_planning(request: HttpRequest, slug: str) -> Community:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community_for_planning(request, slug)
-    form = MeetingForm(request.POST or None, instance=Meeting(community=community), hosts=community_hosts(community.pk))
+    form = MeetingForm(
+        request.POST or None,
+        instance=Meeting(community=community),
+        hosts=community_hosts(community.pk),
+        topics=open_topics(community.pk),
+        initial={"from_topic": request.GET.get("topic")},
+    )
     if request.method == "POST" and form.is_valid():
         meeting = meeting_save(meeting=form.instance, created_by=request.user)
+        if topic := form.cleaned_data.get("from_topic"):
+            topics.topic_plan(topic=topic, meeting=meeting)
         messages.success(request, _("Draft saved. Publish it when it is ready."))
         return redirect("meeting_detail", pk=meeting.pk)
     return render(

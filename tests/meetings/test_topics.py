@@ -107,3 +107,22 @@ def test_members_of_other_communities_cannot_see_or_vote(client, community):
     assert client.get(reverse("topic_backlog", args=[community.slug])).status_code == 403
     assert client.post(reverse("topic_vote", args=[community.slug, topic.pk])).status_code == 403
     assert not TopicVote.objects.exists()
+
+
+def test_a_meeting_planned_from_a_backlog_topic_takes_its_theme_and_plans_it(client, community):
+    topic, _ = topic_suggest(community=community, title="Hoe geef je constructieve feedback?", by=member(community))
+    client.force_login(member(community, Role.FACILITATOR))
+    response = client.post(
+        reverse("meeting_create", args=[community.slug]),
+        {
+            "title": "Maandelijkse bijeenkomst februari",
+            "from_topic": topic.pk,
+            "format": "monthly",
+            "starts_at": "2027-02-02T16:00",
+            "ends_at": "2027-02-02T17:30",
+        },
+    )
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert topic.status == "planned"
+    assert topic.meeting.theme == "Hoe geef je constructieve feedback?"
