@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cop.models import Community
-from meetings.models import Format, Meeting, MeetingStatus, Response, Rsvp
+from meetings.models import Attendance, Format, Meeting, MeetingStatus, Response, Rsvp, Topic, TopicSource, TopicVote
 from members.models import Membership, Role
 
 THEMES = [
@@ -68,3 +68,31 @@ def seed(communities: list[Community]) -> None:
                 if meeting.capacity and response == Response.GOING and position >= meeting.capacity:
                     response = Response.WAITLIST
                 Rsvp.objects.update_or_create(meeting=meeting, user=membership.user, defaults={"response": response})
+                # Most who said they would come, came; one in ten did not.
+                if past and response == Response.GOING and (position + number) % 10:
+                    Attendance.objects.get_or_create(
+                        meeting=meeting, user=membership.user, defaults={"checked_in_by": facilitator}
+                    )
+        _topics(community, members)
+
+
+TOPICS = [
+    ("Werken met de diagnosecomputer", "Welke stappen neem je, en wanneer vraag je hulp?"),
+    ("Hoe plan je je eigen werk?", ""),
+    ("Feedback van klanten: wat doe je ermee?", "Soms krijg je kritiek aan de balie."),
+    ("Veilig werken: wie let er op wie?", ""),
+    ("Wat als je een fout maakt?", "Durf je het te zeggen?"),
+]
+
+
+def _topics(community: Community, members: list[Membership]) -> None:
+    for number, (title, description) in enumerate(TOPICS):
+        suggester = members[(number * 3) % len(members)].user if members else None
+        source = TopicSource.SURVEY if number == 2 else TopicSource.MEMBER
+        topic, _ = Topic.objects.get_or_create(
+            community=community,
+            title=title,
+            defaults={"description": description, "source": source, "suggested_by": suggester},
+        )
+        for voter in members[: (len(TOPICS) - number) * 2]:
+            TopicVote.objects.get_or_create(topic=topic, user=voter.user)

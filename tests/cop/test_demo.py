@@ -96,3 +96,8 @@ def test_seed_demo_plans_a_year_of_meetings_with_answers():
     assert Meeting.objects.filter(starts_at__gte=now, status="published").count() == 9
     assert Meeting.objects.filter(status="draft").exists()
     assert Rsvp.objects.filter(response="going").count() > Rsvp.objects.filter(response="declined").count()
+    from meetings.models import Attendance, Topic  # noqa: PLC0415
+
+    assert Attendance.objects.filter(meeting__starts_at__gte=now).count() == 0
+    assert Attendance.objects.count() > 50
+    assert Topic.objects.filter(status="open").count() == 15
