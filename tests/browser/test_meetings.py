@@ -51,3 +51,35 @@ def test_facilitator_plans_and_publishes_and_an_intern_answers_on_a_phone(
     shoot(phone, f"meeting-rsvp-nl-phone-{width}")
     assert Rsvp.objects.get(meeting=meeting, user__email="intern@gilde.demo").response == "going"
     phone.context.close()
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_facilitator_plans_from_a_backlog_topic_and_takes_attendance(demo, visit, shoot, assert_accessible, width):
+    page = visit("/accounts/login/", width=width)
+    log_in(page, "facilitator@gilde.demo")
+    page.get_by_role("link", name="Autotechniek — elektrische aandrijflijnen").click()
+    page.get_by_role("link", name="Onderwerpen").click()
+    assert_accessible(page)
+    shoot(page, f"topics-nl-{width}")
+    page.get_by_role("link", name="Autotechniek — elektrische aandrijflijnen").click()
+    page.get_by_role("link", name="Bijeenkomst plannen").click()
+    page.get_by_label("Titel").fill("Werkplaatsoverleg")
+    page.get_by_label("Thema uit de onderwerpenlijst").select_option(label="Werken met de diagnosecomputer")
+    starts = timezone.localtime() + timedelta(minutes=30)
+    page.get_by_label("Begint").fill(f"{starts:%Y-%m-%dT%H:%M}")
+    page.get_by_label("Eindigt").fill(f"{starts + timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    page.get_by_role("button", name="Opslaan als concept").click()
+    page.get_by_role("button", name="Publiceren").click()
+    expect(page.get_by_text("Werken met de diagnosecomputer")).to_be_visible()
+    page.get_by_role("link", name="Aanwezigheid bijhouden").click()
+    expect(page.get_by_text("Aanmeldcode voor de zaal:")).to_be_visible()
+    page.get_by_label("Zoeken").fill("ilias")
+    expect(page).to_have_url(re.compile(r"q=ilias"))
+    page.get_by_role("button", name=re.compile(r"^Aanwezig melden.*Ilias Bakker")).click()
+    expect(page.get_by_role("button", name=re.compile(r"^Aanwezig\W+Ilias Bakker"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert_accessible(page)
+    shoot(page, f"attendance-nl-{width}")
+    meeting = Meeting.objects.get(title="Werkplaatsoverleg")
+    assert list(meeting.attendance.values_list("user__email", flat=True)) == ["intern@gilde.demo"]
