@@ -143,6 +143,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 30.0},
     "members-daily": {"task": "members.daily", "schedule": crontab(hour=3, minute=15)},
     "meetings-reminders": {"task": "meetings.reminders", "schedule": 300.0},
+    "meetings-series": {"task": "meetings.series", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Notifications (the outbox) ---------------------------------------------------------------
@@ -176,6 +177,8 @@ AUTH_PASSWORD_VALIDATORS = [
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 # Members who did not decline get a reminder this many hours before a meeting.
 MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24, minimum=1)
+# Recurring series generate their meetings this many days ahead.
+SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 90, minimum=7)
 # Alumni (interns whose internship ended) are erased this many days later; 0 keeps them.
 ALUMNI_RETENTION_DAYS = env_int("ALUMNI_RETENTION_DAYS", 730, minimum=0)
 LOGIN_URL = "account_login"

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting, Topic, TopicStatus
+from meetings.models import Meeting, MeetingSeries, Topic, TopicStatus
 from meetings.services import meeting_validate
 from members.models import User
 
@@ -90,3 +90,42 @@ class TopicForm(forms.Form):
 
 def open_topics(community_id: int) -> "forms.QuerySet[Topic]":
     return Topic.objects.filter(community_id=community_id, status=TopicStatus.OPEN).order_by("title")
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "title",
+            "format",
+            "frequency",
+            "weekday",
+            "week_of_month",
+            "starts_on",
+            "until",
+            "start_time",
+            "end_time",
+            "place",
+            "online_url",
+            "agenda",
+            "capacity",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_week_of_month(self) -> int:
+        value = self.cleaned_data["week_of_month"]
+        if value not in {1, 2, 3, 4, -1}:
+            raise forms.ValidationError(_("Choose 1, 2, 3, 4 or -1 (the last)."))
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("until") and data.get("starts_on") and data["until"] < data["starts_on"]:
+            self.add_error("until", _("The last date is before the first."))
+        return data

@@ -17,6 +17,58 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("every month, on the nth weekday")
+    WEEKLY = "weekly", _("every week")
+    BIWEEKLY = "biweekly", _("every other week")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+
+
+class MeetingSeries(models.Model):
+    """A recurring meeting ("first Tuesday of the month, 16:00 to 17:30"). Its meetings are generated
+    ahead of time; each is then a meeting of its own, moved, cancelled or themed separately."""
+
+    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="series")
+    title = models.CharField(_("title"), max_length=160)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.MONTHLY)
+    frequency = models.CharField(_("repeats"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, default=Weekday.TUESDAY)
+    week_of_month = models.SmallIntegerField(
+        _("week of the month"), default=1, help_text=_("1 to 4, or -1 for the last; monthly series only.")
+    )
+    starts_on = models.DateField(_("first date"))
+    until = models.DateField(_("last date"), null=True, blank=True)
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="series_ends_after_start",
+                violation_error_message=_("The meetings must end after they start."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Meeting(models.Model):
     """A moment where a community meets and learns. `sequence` counts the changes members were
     told about: calendars keep the same UID and take the higher SEQUENCE as the newer version."""
@@ -43,6 +95,17 @@ class Meeting(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    # The series' original date and time for this meeting: moving the meeting keeps its slot, so
+    # the series never generates it again.
+    series_slot = models.DateTimeField(null=True, blank=True, editable=False)
     # Shown in the room; members who type it on their phone check themselves in.
     checkin_code = models.CharField(_("check-in code"), max_length=8, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -63,11 +126,12 @@ class Meeting(models.Model):
             models.Index(fields=["status", "starts_at"], name="meeting_status_start"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["series", "series_slot"], name="meeting_series_slot_unique"),
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="meeting_ends_after_start",
                 violation_error_message=_("The meeting must end after it starts."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:

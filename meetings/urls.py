@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/<int:pk>/<str:action>/", views.meeting_action, name="meeting_action"),
     path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
     path("communities/<slug:slug>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("communities/<slug:slug>/series/new/", views.series_create, name="series_create"),
     path("communities/<slug:slug>/topics/", views.topic_backlog, name="topic_backlog"),
     path("communities/<slug:slug>/topics/<int:pk>/vote/", views.topic_vote, name="topic_vote"),
     path("communities/<slug:slug>/topics/<int:pk>/<str:action>/", views.topic_manage, name="topic_manage"),

@@ -3,18 +3,29 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cop.models import Community
 from meetings import selectors, topics
 from meetings.calendar import calendar_bytes
-from meetings.forms import MeetingForm, NotesForm, RsvpForm, TopicForm, community_hosts, open_topics
-from meetings.models import CalendarFeed, Meeting, MeetingStatus, Topic
+from meetings.forms import (
+    MeetingForm,
+    NotesForm,
+    RsvpForm,
+    SeriesForm,
+    TopicForm,
+    community_hosts,
+    open_topics,
+)
+from meetings.models import CalendarFeed, Meeting, MeetingSeries, MeetingStatus, Topic
+from meetings.series import series_generate
 from meetings.services import (
     attendance_set,
     calendar_feed_get,
@@ -334,3 +345,24 @@ def topic_manage(request: HttpRequest, slug: str, pk: int, action: str) -> HttpR
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("topic_backlog", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A recurring series; its meetings are generated (and announced) up to the horizon."""
+    community = _community_for_planning(request, slug)
+    form = SeriesForm(request.POST or None, instance=MeetingSeries(community=community, created_by=request.user))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            series = form.save()
+            meetings = series_generate(series=series)
+        messages.success(
+            request,
+            ngettext("%(count)d meeting planned.", "%(count)d meetings planned.", len(meetings))
+            % {"count": len(meetings)},
+        )
+        return redirect("agenda")
+    return render(
+        request, "meetings/series_form.html", {"form": form, "community": community}, status=400 if form.errors else 200
+    )

@@ -23,7 +23,7 @@ def test_facilitator_plans_and_publishes_and_an_intern_answers_on_a_phone(
     shoot(page, f"meeting-form-nl-{width}")
     day = timezone.localdate() + timedelta(days=10)
     page.get_by_label("Titel").fill("Diagnose aan de hoogvoltaccu")
-    page.get_by_label("Thema").fill("Creatief problemen oplossen: tools en technieken")
+    page.get_by_label("Thema:", exact=True).fill("Creatief problemen oplossen: tools en technieken")
     page.get_by_label("Begint").fill(f"{day:%Y-%m-%d}T16:00")
     page.get_by_label("Eindigt").fill(f"{day:%Y-%m-%d}T17:30")
     page.get_by_label("Plaats:", exact=True).fill("Werkplaats, hal 2")
