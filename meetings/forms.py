@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting, MeetingSeries, Topic, TopicStatus
+from meetings.models import Meeting, MeetingSeries, Response, Topic, TopicStatus
 from meetings.services import meeting_validate
 from members.models import User
 
@@ -64,7 +64,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class RsvpForm(forms.Form):
-    response = forms.ChoiceField(choices=[("going", "going"), ("maybe", "maybe"), ("declined", "declined")])
+    response = forms.ChoiceField(choices=[(r, r) for r in (Response.GOING, Response.MAYBE, Response.DECLINED)])
 
 
 def community_hosts(community_id: int) -> "forms.QuerySet[User]":

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
 
+from cop.models import Community
 from meetings.models import Attendance, Meeting, MeetingStatus, Response, Rsvp
 from members.models import Membership, Role, User
 
@@ -69,3 +70,12 @@ def attendance_list(*, meeting: Meeting, query: str = "") -> list[Membership]:
         members = members.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
     going_first = Case(When(answer=Response.GOING, then=0), When(answer=Response.MAYBE, then=1), default=2)
     return list(members.order_by(going_first, "user__full_name"))
+
+
+def plannable_meetings(*, community: Community, now: datetime) -> list[Meeting]:
+    """Upcoming meetings a topic can be planned into (drafts too: askers hear when it is published)."""
+    return list(
+        Meeting.objects.filter(community=community, starts_at__gte=now)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at")
+    )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from meetings.models import Frequency, Meeting, MeetingSeries, MeetingStatus
@@ -58,7 +59,9 @@ def series_generate(*, series: MeetingSeries, horizon_days: int | None = None) -
                     created_by=series.created_by,
                     status=MeetingStatus.DRAFT,
                 )
-                meeting_publish(meeting=meeting)
+                # The series' first meeting is announced; later ones reach members through the agenda,
+                # their calendar subscription and the reminder, not a dozen e-mails at once.
+                meeting_publish(meeting=meeting, announce=not created and not existing)
         except IntegrityError:  # generated at the same moment by another run
             continue
         created.append(meeting)
@@ -66,5 +69,8 @@ def series_generate(*, series: MeetingSeries, horizon_days: int | None = None) -
 
 
 def series_extend_all() -> int:
-    """Daily: every series generates meetings up to the horizon."""
-    return sum(len(series_generate(series=series)) for series in MeetingSeries.objects.select_related("community"))
+    """Daily: every running series of an active community generates meetings up to the horizon."""
+    running = MeetingSeries.objects.filter(community__active=True).filter(
+        Q(until__isnull=True) | Q(until__gte=timezone.localdate())
+    )
+    return sum(len(series_generate(series=series)) for series in running.select_related("community"))

@@ -2,17 +2,18 @@
 waitlist. Members are told through the outbox."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cop.models import Community
 from cop.notifications.services import chat_queue, notifications_queue
-from meetings.models import Attendance, CalendarFeed, Meeting, MeetingStatus, Response, Rsvp
+from meetings.models import Attendance, CalendarFeed, Meeting, MeetingStatus, Response, Rsvp, Topic
 from members.models import Membership, User
 
 # Changes to these fields are news to members: calendars get a new SEQUENCE, members an update.
@@ -30,17 +31,22 @@ def meeting_context(meeting: Meeting) -> dict[str, str]:
     }
 
 
-def _audience(meeting: Meeting, *, exclude_declined: bool = True) -> list[User]:
-    """The community's current members, less those who said they will not come."""
-    members = User.objects.filter(
+def _current_members(meeting: Meeting) -> QuerySet[User]:
+    return User.objects.filter(
         pk__in=Membership.objects.current().filter(community_id=meeting.community_id).values("user_id")
     )
-    if exclude_declined:
-        members = members.exclude(rsvps__meeting=meeting, rsvps__response=Response.DECLINED)
-    return list(members)
 
 
-def _tell(meeting: Meeting, kind: str, *, occasion: str, recipients: list[User] | None = None) -> None:
+def _audience(meeting: Meeting, *, excluding: tuple[str, ...] = (Response.DECLINED,)) -> list[User]:
+    """The community's current members, less those whose answer to this meeting is in `excluding`."""
+    answered = Rsvp.objects.filter(meeting=meeting, response__in=excluding).values("user_id")
+    return list(_current_members(meeting).exclude(pk__in=answered))
+
+
+def _tell(meeting: Meeting, kind: str, *, occasion: str, recipients: Iterable[User] | None = None) -> None:
+    """Queues `kind` about the meeting; recipients who are no longer members are left out."""
+    if recipients is not None:
+        recipients = list(_current_members(meeting).filter(pk__in=[person.pk for person in recipients]))
     notifications_queue(
         recipients=_audience(meeting) if recipients is None else recipients,
         kind=kind,
@@ -69,36 +75,49 @@ def meeting_validate(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_save(*, meeting: Meeting, created_by: User | None = None) -> Meeting:
-    """Creates a draft, or saves changes. A published meeting whose time or place changed gets a
-    higher SEQUENCE and its members an update (each version once)."""
-    changed = False
-    if meeting.pk:
-        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        changed = before.status == MeetingStatus.PUBLISHED and any(
-            getattr(before, field) != getattr(meeting, field) for field in SCHEDULE_FIELDS
-        )
-    else:
+def meeting_save(*, meeting: Meeting, created_by: User | None = None, fields: list[str] | None = None) -> Meeting:
+    """Creates a draft, or saves the changed `fields` of a meeting. A published meeting whose
+    time or place changed gets a higher SEQUENCE and its members an update (each version once);
+    more places move the waitlist up."""
+    if not meeting.pk:
         meeting.created_by = created_by
+        meeting_validate(meeting)
+        meeting.save()
+        return meeting
+    # Work from the locked row: a cancel or another edit may have happened since the form loaded.
+    before = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if before.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    fields = fields or list(SCHEDULE_FIELDS)
+    meeting.status = before.status
     meeting_validate(meeting)
-    if changed:
-        meeting.sequence += 1
-    meeting.save()
+    changed = before.status == MeetingStatus.PUBLISHED and any(
+        getattr(before, field) != getattr(meeting, field) for field in SCHEDULE_FIELDS if field in fields
+    )
+    meeting.sequence = before.sequence + (1 if changed else 0)
+    meeting.save(update_fields=[*fields, "sequence"])
     if changed:
         _tell(meeting, "meeting.updated", occasion=f"update-{meeting.sequence}")
+    _promote(meeting)
     return meeting
 
 
 @transaction.atomic
-def meeting_publish(*, meeting: Meeting) -> Meeting:
+def meeting_publish(*, meeting: Meeting, announce: bool = True) -> Meeting:
     """Publishes a draft: members get an announcement with the calendar invite, the community's
-    chat channel a post."""
+    chat channel a post, and those who asked for a topic planned into it a "you asked, we planned
+    it". (`announce=False` for a series' later meetings: agenda, subscription and reminder cover
+    them, instead of a dozen e-mails at once.)"""
     if meeting.status != MeetingStatus.DRAFT:
         raise ValidationError(_("Only a draft can be published."))
     meeting.status = MeetingStatus.PUBLISHED
     meeting_validate(meeting)
     meeting.published_at = timezone.now()
     meeting.save(update_fields=["status", "published_at"])
+    for topic in meeting.topics.all():
+        topic_askers_tell(topic=topic, meeting=meeting)
+    if not announce:
+        return meeting
     _tell(meeting, "meeting.announcement", occasion="published")
     chat_queue(
         community=meeting.community,
@@ -133,6 +152,8 @@ def rsvp_set(*, meeting: Meeting, user: User, response: str) -> Rsvp:
         raise ValidationError(_("You can only answer for an upcoming, published meeting."))
     if response not in {Response.GOING, Response.MAYBE, Response.DECLINED}:
         raise ValidationError(_("Unknown answer."))
+    if not _current_members(meeting).filter(pk=user.pk).exists():
+        raise ValidationError(_("Only members of this community can answer."))
     rsvp = Rsvp.objects.filter(meeting=meeting, user=user).first() or Rsvp(meeting=meeting, user=user)
     was_going = rsvp.response == Response.GOING
     if response == Response.GOING and not was_going:
@@ -149,18 +170,21 @@ def rsvp_set(*, meeting: Meeting, user: User, response: str) -> Rsvp:
 
 
 def _promote(meeting: Meeting) -> None:
-    waiting = (
-        meeting.rsvps.filter(response=Response.WAITLIST).order_by("updated_at", "pk").select_related("user").first()
-    )
-    if waiting is None or (meeting.capacity is not None and _going_count(meeting) >= meeting.capacity):
-        return
-    waiting.response = Response.GOING
-    waiting.save(update_fields=["response"])
-    _tell(meeting, "meeting.waitlist", occasion="promoted", recipients=[waiting.user])
-
-
-def meeting_new(*, community: Community) -> Meeting:
-    return Meeting(community=community)
+    """Gives free places to those waiting, first come first served, and tells each of them."""
+    while meeting.capacity is None or _going_count(meeting) < meeting.capacity:
+        waiting = meeting.rsvps.filter(response=Response.WAITLIST).order_by("updated_at", "pk").select_related("user")
+        first = waiting.first()
+        if first is None:
+            return
+        first.response = Response.GOING
+        first.save(update_fields=["response"])
+        # Promoted again after leaving the line is news again: one message per promotion.
+        _tell(
+            meeting,
+            "meeting.waitlist",
+            occasion=f"promoted-{first.pk}-{timezone.now():%Y%m%dT%H%M%S%f}",
+            recipients=[first.user],
+        )
 
 
 def meeting_reminders_queue(*, now: timezone.datetime | None = None) -> int:
@@ -176,7 +200,11 @@ def meeting_reminders_queue(*, now: timezone.datetime | None = None) -> int:
     count = 0
     for meeting in soon:
         with transaction.atomic():
-            _tell(meeting, "meeting.reminder", occasion=f"reminder-{meeting.starts_at:%Y%m%dT%H%M}")
+            # Not to those who declined, nor to those still waiting for a place.
+            recipients = _audience(meeting, excluding=(Response.DECLINED, Response.WAITLIST))
+            _tell(
+                meeting, "meeting.reminder", occasion=f"reminder-{meeting.starts_at:%Y%m%dT%H%M}", recipients=recipients
+            )
         count += 1
     return count
 
@@ -240,6 +268,21 @@ def meeting_notes_save(*, meeting: Meeting, notes: str, takeaways: str) -> Meeti
     meeting.notes, meeting.takeaways = notes.strip(), takeaways.strip()
     meeting.save(update_fields=["notes", "takeaways"])
     if meeting.notes or meeting.takeaways:
-        attendees = list(User.objects.filter(attendance__meeting=meeting))
-        _tell(meeting, "meeting.notes", occasion="notes", recipients=attendees)
+        _tell(meeting, "meeting.notes", occasion="notes", recipients=User.objects.filter(attendance__meeting=meeting))
     return meeting
+
+
+def topic_askers_tell(*, topic: Topic, meeting: Meeting) -> None:
+    """ "You asked, we planned it": to current members who suggested or voted for the topic, once
+    the meeting is published."""
+    if meeting.status != MeetingStatus.PUBLISHED:
+        return
+    askers = User.objects.filter(Q(topic_votes__topic=topic) | Q(pk=topic.suggested_by_id)).distinct()
+    notifications_queue(
+        recipients=_current_members(meeting).filter(pk__in=askers.values("pk")),
+        kind="topic.planned",
+        subject_object=topic,
+        occasion=f"meeting-{meeting.pk}",
+        community=meeting.community,
+        context={**meeting_context(meeting), "topic": topic.title},
+    )

@@ -2,14 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cop.models import Community
-from cop.notifications.services import notifications_queue
-from meetings.models import Meeting, Topic, TopicSource, TopicStatus, TopicVote
-from meetings.services import meeting_context
+from meetings.models import Meeting, MeetingStatus, Topic, TopicSource, TopicStatus, TopicVote
+from meetings.services import topic_askers_tell
 from members.models import User
 
 
@@ -64,21 +63,15 @@ def topic_merge(*, topic: Topic, into: Topic) -> Topic:
 
 @transaction.atomic
 def topic_plan(*, topic: Topic, meeting: Meeting) -> Topic:
-    """Plans the topic into a meeting of its community and tells whoever suggested or voted for it
-    ("you asked, we planned it")."""
+    """Plans the topic into an upcoming meeting of its community. Whoever suggested or voted for
+    it is told ("you asked, we planned it") when the meeting is published (at once if it is)."""
     if meeting.community_id != topic.community_id:
         raise ValidationError(_("Plan the topic into a meeting of its own community."))
+    if meeting.status == MeetingStatus.CANCELLED or meeting.is_past:
+        raise ValidationError(_("Plan the topic into an upcoming meeting."))
     topic.status, topic.meeting, topic.planned_at = TopicStatus.PLANNED, meeting, timezone.now()
     topic.save(update_fields=["status", "meeting", "planned_at"])
-    askers = User.objects.filter(Q(topic_votes__topic=topic) | Q(pk=topic.suggested_by_id)).distinct()
-    notifications_queue(
-        recipients=askers,
-        kind="topic.planned",
-        subject_object=topic,
-        occasion=f"meeting-{meeting.pk}",
-        community=topic.community,
-        context={**meeting_context(meeting), "topic": topic.title},
-    )
+    topic_askers_tell(topic=topic, meeting=meeting)
     return topic
 
 

@@ -135,8 +135,14 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, instance=meeting, hosts=community_hosts(meeting.community_id))
     if request.method == "POST" and form.is_valid():
-        meeting_save(meeting=form.instance)
-        messages.success(request, _("Meeting saved."))
+        try:
+            meeting_save(
+                meeting=form.instance, fields=[name for name in form.fields if name in MeetingForm.Meta.fields]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Meeting saved."))
         return redirect("meeting_detail", pk=pk)
     context = {"form": form, "community": meeting.community, "meeting": meeting}
     return render(request, "meetings/form.html", context, status=400 if form.errors else 200)
@@ -289,11 +295,7 @@ def topic_backlog(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("topic_backlog", slug=slug)
     open_topics, planned = topics.backlog(community=community, user=request.user)
     can_plan = allowed(viewer, Action.PLAN_MEETINGS)
-    upcoming = (
-        list(Meeting.objects.filter(community=community, starts_at__gte=timezone.now()).exclude(status="cancelled"))
-        if can_plan
-        else []
-    )
+    upcoming = selectors.plannable_meetings(community=community, now=timezone.now()) if can_plan else []
     context = {
         "community": community,
         "form": form,

@@ -142,3 +142,52 @@ def test_the_calendar_is_valid_rfc5545_with_a_stable_uid_and_an_alarm(community,
     assert second.vevent.dtstart.value == meeting.starts_at.replace(microsecond=0)
     assert second.vevent.valarm.trigger.value == -timedelta(hours=1)
     assert first.prodid.value == "-//Gilde//Communities of Practice//NL"
+
+
+def test_declining_another_meeting_does_not_hide_this_ones_update(community):
+    person = members(community, 1)[0]
+    other = MeetingFactory(community=community)
+    rsvp_set(meeting=other, user=person, response="declined")
+    meeting = MeetingFactory(community=community)
+    rsvp_set(meeting=meeting, user=person, response="going")
+    meeting.starts_at += timedelta(hours=2)
+    meeting.ends_at += timedelta(hours=2)
+    meeting_save(meeting=meeting)
+    assert list(Notification.objects.filter(kind="meeting.updated").values_list("recipient", flat=True)) == [person.pk]
+
+
+def test_more_places_move_everyone_waiting_up(community):
+    people = members(community, 4)
+    meeting = MeetingFactory(community=community, capacity=1)
+    for person in people:
+        rsvp_set(meeting=meeting, user=person, response="going")
+    meeting.capacity = 3
+    meeting_save(meeting=meeting, fields=["capacity"])
+    assert sorted(meeting.rsvps.values_list("response", flat=True)) == ["going", "going", "going", "waitlist"]
+    assert Notification.objects.filter(kind="meeting.waitlist").count() == 2
+
+
+def test_reminders_skip_those_still_waiting_for_a_place(community):
+    going, waiting = members(community, 2)
+    meeting = MeetingFactory(community=community, capacity=1, starts_at=timezone.now() + timedelta(hours=3))
+    rsvp_set(meeting=meeting, user=going, response="going")
+    rsvp_set(meeting=meeting, user=waiting, response="going")
+    meeting_reminders_queue()
+    assert list(Notification.objects.filter(kind="meeting.reminder").values_list("recipient", flat=True)) == [going.pk]
+
+
+def test_only_members_can_answer(community):
+    meeting = MeetingFactory(community=community)
+    with pytest.raises(ValidationError, match="Only members"):
+        rsvp_set(meeting=meeting, user=MembershipFactory().user, response="going")
+    assert not meeting.rsvps.exists()
+
+
+def test_a_cancelled_meeting_cannot_be_edited(community):
+    meeting = MeetingFactory(community=community)
+    stale = Meeting.objects.get(pk=meeting.pk)
+    meeting_cancel(meeting=meeting)
+    stale.title = "Nieuwe titel"
+    with pytest.raises(ValidationError, match="cancelled meeting cannot be changed"):
+        meeting_save(meeting=stale, fields=["title"])
+    assert Meeting.objects.get(pk=meeting.pk).status == "cancelled"

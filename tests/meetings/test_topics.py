@@ -126,3 +126,17 @@ def test_a_meeting_planned_from_a_backlog_topic_takes_its_theme_and_plans_it(cli
     topic.refresh_from_db()
     assert topic.status == "planned"
     assert topic.meeting.theme == "Hoe geef je constructieve feedback?"
+
+
+def test_a_topic_planned_into_a_draft_is_announced_when_the_meeting_is_published(community):
+    from meetings.services import meeting_publish  # noqa: PLC0415
+
+    asker = member(community)
+    topic, _ = topic_suggest(community=community, title="Feedback", by=asker)
+    draft = MeetingFactory(community=community, status="draft")
+    topic_plan(topic=topic, meeting=draft)
+    assert not Notification.objects.filter(kind="topic.planned").exists()
+    meeting_publish(meeting=draft)
+    assert list(Notification.objects.filter(kind="topic.planned").values_list("recipient", flat=True)) == [asker.pk]
+    with pytest.raises(ValidationError, match="upcoming meeting"):
+        topic_plan(topic=topic, meeting=MeetingFactory(community=community, status="cancelled"))
