@@ -144,6 +144,7 @@ CELERY_BEAT_SCHEDULE = {
     "members-daily": {"task": "members.daily", "schedule": crontab(hour=3, minute=15)},
     "meetings-reminders": {"task": "meetings.reminders", "schedule": 300.0},
     "meetings-series": {"task": "meetings.series", "schedule": crontab(hour=2, minute=30)},
+    "feedback-open": {"task": "feedback.open_surveys", "schedule": 300.0},
 }
 
 # --- Notifications (the outbox) ---------------------------------------------------------------
@@ -177,6 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 # Members who did not decline get a reminder this many hours before a meeting.
 MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24, minimum=1)
+# A post-meeting survey stays open this many days.
+SURVEY_OPEN_DAYS = env_int("SURVEY_OPEN_DAYS", 7, minimum=1)
 # Recurring series generate their meetings this many days ahead.
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 90, minimum=7)
 # Alumni (interns whose internship ended) are erased this many days later; 0 keeps them.

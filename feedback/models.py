@@ -1,1 +1,160 @@
-# Survey templates, surveys, invitations and responses arrive with the feedback issue.
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionType(models.TextChoices):
+    RATING = "rating", _("rating 1 to 5")
+    SCALE = "scale", _("scale 0 to 10")
+    SINGLE = "single", _("single choice")
+    MULTIPLE = "multiple", _("multiple choice")
+    SHORT = "short", _("short text")
+    LONG = "long", _("long text")
+    TOPIC = "topic", _("topic request")
+
+
+class QuestionFields(models.Model):
+    """What a question is; templates hold editable ones, surveys frozen copies."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    type = models.CharField(_("type"), max_length=8, choices=QuestionType.choices)
+    text = models.CharField(_("question"), max_length=300)
+    # The default template is bilingual; facilitators' own questions are in one language.
+    text_en = models.CharField(_("question in English"), max_length=300, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def scale_values(self) -> range:
+        return range(1, 6) if self.type == QuestionType.RATING else range(11)
+
+    def text_in(self, language: str) -> str:
+        return self.text_en if language == "en" and self.text_en else self.text
+
+
+class SurveyTemplate(models.Model):
+    """A set of questions. `community` empty: the organisation's default post-meeting template."""
+
+    community = models.ForeignKey(
+        "cop.Community", on_delete=models.CASCADE, null=True, blank=True, related_name="survey_templates"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey template")
+        verbose_name_plural = _("survey templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateQuestion(QuestionFields):
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(QuestionFields.Meta):
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+
+class SurveyKind(models.TextChoices):
+    MEETING = "meeting", _("after a meeting")
+    PULSE = "pulse", _("pulse survey")
+
+
+class Survey(models.Model):
+    """One round of questions to a set of people, with a frozen copy of its questions."""
+
+    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="surveys")
+    meeting = models.OneToOneField(
+        "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="survey"
+    )
+    kind = models.CharField(max_length=8, choices=SurveyKind.choices, default=SurveyKind.MEETING)
+    title = models.CharField(_("title"), max_length=200)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    opens_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        indexes = [models.Index(fields=["community", "-opens_at"], name="survey_community_recent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now() < self.closes_at
+
+
+class SurveyQuestion(QuestionFields):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(QuestionFields.Meta):
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+
+
+class SurveyInvite(models.Model):
+    """Who was asked, with their personal link and reminders. For an anonymous survey this row
+    records *that* someone answered, never *what*: responses carry no link back to it."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invites")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invites")
+    created_at = models.DateTimeField(default=timezone.now)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="survey_invite_unique")]
+        indexes = [
+            models.Index(
+                fields=["survey", "reminders_sent"],
+                condition=models.Q(responded_at__isnull=True),
+                name="invite_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.survey}"
+
+
+class SurveyResponse(models.Model):
+    """One submitted form. `invite` is set for a named survey (one per invitee, enforced by the
+    unique key) and empty for an anonymous one (one per invitee enforced by the invite's
+    conditional `responded_at` update)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    invite = models.OneToOneField(
+        SurveyInvite, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    number = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    options = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_unique")]
+        indexes = [models.Index(fields=["question", "number"], name="answer_question_number")]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.number if self.number is not None else self.text[:40]}"

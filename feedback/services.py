@@ -1,0 +1,209 @@
+"""Surveys: opening one after a meeting (or as a pulse), inviting through the outbox with a
+personal link, and taking answers exactly once per invitee."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cop.notifications.services import notifications_queue
+from feedback.models import (
+    Answer,
+    QuestionType,
+    Survey,
+    SurveyInvite,
+    SurveyKind,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyTemplate,
+)
+from meetings.models import Meeting, MeetingStatus, Response, TopicSource
+from meetings.topics import topic_suggest
+from members.models import Membership, User
+
+LINK_SALT = "gilde.feedback.invite"
+
+
+def default_template() -> SurveyTemplate:
+    """The organisation's post-meeting template (made by a migration)."""
+    return SurveyTemplate.objects.filter(community__isnull=True).order_by("pk").first()
+
+
+def invite_link(invite: SurveyInvite) -> str:
+    """A personal link that works without a password: signed, and bound to this person and survey.
+    It stops working when the survey closes."""
+    token = signing.dumps([invite.pk, invite.survey_id, invite.user_id], salt=LINK_SALT, compress=True)
+    return settings.SITE_URL + reverse("survey_answer", args=[token])
+
+
+def invite_from_link(token: str) -> SurveyInvite | None:
+    try:
+        invite_id, survey_id, user_id = signing.loads(token, salt=LINK_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return (
+        SurveyInvite.objects.select_related("survey__community", "user")
+        .filter(pk=invite_id, survey_id=survey_id, user_id=user_id, user__is_active=True)
+        .first()
+    )
+
+
+def _invite(survey: Survey, people: list[User]) -> list[SurveyInvite]:
+    invites = SurveyInvite.objects.bulk_create(
+        [SurveyInvite(survey=survey, user=person) for person in people], ignore_conflicts=True
+    )
+    invites = list(SurveyInvite.objects.filter(survey=survey).select_related("user"))
+    for invite in invites:
+        notifications_queue(
+            recipients=[invite.user],
+            kind="survey.invitation",
+            subject_object=survey,
+            occasion="invitation",
+            community=survey.community,
+            context={"title": survey.title, "link": invite_link(invite), "anonymous": survey.anonymous},
+        )
+    return invites
+
+
+@transaction.atomic
+def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None = None) -> Survey | None:
+    """Opens the survey of a meeting that has ended, for those who attended (or, where no
+    attendance was taken, who said they were going), each invited once. None if it exists."""
+    if hasattr(meeting, "survey") and Survey.objects.filter(meeting=meeting).exists():
+        return None
+    template = template or default_template()
+    survey = Survey.objects.create(
+        community=meeting.community,
+        meeting=meeting,
+        kind=SurveyKind.MEETING,
+        title=meeting.title,
+        closes_at=timezone.now() + timedelta(days=settings.SURVEY_OPEN_DAYS),
+    )
+    # A frozen copy: editing the template later never changes this survey or its results.
+    SurveyQuestion.objects.bulk_create(
+        SurveyQuestion(
+            survey=survey,
+            position=question.position,
+            type=question.type,
+            text=question.text,
+            text_en=question.text_en,
+            choices=question.choices,
+            required=question.required,
+        )
+        for question in template.questions.all()
+    )
+    current = Membership.objects.current().filter(community_id=meeting.community_id).values("user_id")
+    attended = User.objects.filter(attendance__meeting=meeting, pk__in=current)
+    people = list(attended) or list(
+        User.objects.filter(rsvps__meeting=meeting, rsvps__response=Response.GOING, pk__in=current)
+    )
+    _invite(survey, people)
+    return survey
+
+
+def surveys_open_due(*, now: timezone.datetime | None = None) -> int:
+    """Periodic: a survey for every published meeting that ended recently and has none yet."""
+    now = now or timezone.now()
+    ended = Meeting.objects.filter(
+        status=MeetingStatus.PUBLISHED,
+        ends_at__lte=now,
+        ends_at__gte=now - timedelta(days=settings.SURVEY_OPEN_DAYS),
+        survey__isnull=True,
+    ).select_related("community")
+    return sum(1 for meeting in ended if survey_for_meeting_open(meeting=meeting))
+
+
+def _clean(question: SurveyQuestion, raw: Any) -> dict[str, Any] | None:
+    """The stored form of one answer, or None when left empty; ValidationError when wrong."""
+    if question.type in {QuestionType.RATING, QuestionType.SCALE}:
+        if raw in (None, ""):
+            return None
+        low, high = (1, 5) if question.type == QuestionType.RATING else (0, 10)
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not low <= number <= high:
+            raise ValidationError(_("Choose a number from %(low)d to %(high)d.") % {"low": low, "high": high})
+        return {"number": number}
+    if question.type == QuestionType.SINGLE:
+        if not raw:
+            return None
+        if raw not in question.choices:
+            raise ValidationError(_("Choose one of the options."))
+        return {"options": [raw]}
+    if question.type == QuestionType.MULTIPLE:
+        picked = [item for item in (raw or []) if item]
+        if any(item not in question.choices for item in picked):
+            raise ValidationError(_("Choose from the options."))
+        return {"options": picked} if picked else None
+    text = "".join(char for char in str(raw or "") if char.isprintable() or char in "\n\t").strip()
+    limit = 200 if question.type in {QuestionType.SHORT, QuestionType.TOPIC} else 4000
+    if len(text) > limit:
+        raise ValidationError(_("At most %(limit)d characters.") % {"limit": limit})
+    return {"text": text} if text else None
+
+
+def answers_validate(*, survey: Survey, data: dict[int, Any]) -> tuple[dict[int, dict], dict[int, str]]:
+    """Cleans every answer; returns (answers by question id, errors by question id)."""
+    cleaned, errors = {}, {}
+    for question in survey.questions.all():
+        try:
+            value = _clean(question, data.get(question.pk))
+        except ValidationError as error:
+            errors[question.pk] = " ".join(error.messages)
+            continue
+        if value is None and question.required:
+            errors[question.pk] = _("This question needs an answer.")
+        elif value is not None:
+            cleaned[question.pk] = value
+    return cleaned, errors
+
+
+@transaction.atomic
+def response_submit(*, invite: SurveyInvite, answers: dict[int, dict]) -> SurveyResponse:
+    """Stores one invitee's answers: one response per invitee, whatever the double clicks. A
+    named survey's answers can be changed until it closes; an anonymous survey's response is
+    stored without anything that ties it to the person, so it cannot be changed afterwards."""
+    survey = invite.survey
+    if not survey.is_open:
+        raise ValidationError(_("This survey is closed."))
+    now = timezone.now()
+    if survey.anonymous:
+        claimed = SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
+        if not claimed:
+            raise ValidationError(_("You already answered this anonymous survey."))
+        response = SurveyResponse.objects.create(survey=survey, invite=None, submitted_at=now, updated_at=now)
+    else:
+        invite = SurveyInvite.objects.select_for_update().get(pk=invite.pk)
+        response, created = SurveyResponse.objects.get_or_create(survey=survey, invite=invite)
+        response.updated_at = now
+        response.save(update_fields=["updated_at"])
+        if not created:
+            response.answers.all().delete()
+        SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=question_id, **value) for question_id, value in answers.items()
+    )
+    _topics_from(survey, invite, answers)
+    return response
+
+
+def _topics_from(survey: Survey, invite: SurveyInvite, answers: dict[int, dict]) -> None:
+    """Topic-request answers become backlog suggestions (deduplicated against open topics);
+    on an anonymous survey without naming who asked."""
+    for question in survey.questions.filter(type=QuestionType.TOPIC, pk__in=list(answers)):
+        for line in answers[question.pk]["text"].splitlines():
+            if line.strip(" -•*"):
+                topic_suggest(
+                    community=survey.community,
+                    title=line.strip(" -•*"),
+                    by=None if survey.anonymous else invite.user,
+                    source=TopicSource.SURVEY,
+                )

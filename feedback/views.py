@@ -1,0 +1,57 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_http_methods
+
+from feedback.models import QuestionType
+from feedback.services import answers_validate, invite_from_link, response_submit
+
+
+def _posted(request: HttpRequest, questions: list) -> dict[int, object]:
+    data = {}
+    for question in questions:
+        key = f"q{question.pk}"
+        data[question.pk] = (
+            request.POST.getlist(key) if question.type == QuestionType.MULTIPLE else request.POST.get(key)
+        )
+    return data
+
+
+def _stored(invite: object, questions: list) -> dict[int, object]:
+    """A named survey's earlier answers, to change them; nothing for an anonymous one."""
+    response = getattr(invite, "response", None) if not invite.survey.anonymous else None
+    if response is None:
+        return {}
+    values = {}
+    for answer in response.answers.all():
+        values[answer.question_id] = answer.number if answer.number is not None else (answer.options or answer.text)
+    return values
+
+
+@require_http_methods(["GET", "POST"])
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link from the e-mail: works on a phone without a password."""
+    invite = invite_from_link(token)
+    if invite is None:
+        return render(request, "feedback/invalid.html", status=404)
+    survey = invite.survey
+    # The person is known from the link: show the form in their language.
+    translation.activate(invite.user.language)
+    request.LANGUAGE_CODE = invite.user.language
+    if not survey.is_open:
+        return render(request, "feedback/closed.html", {"survey": survey}, status=410)
+    questions = list(survey.questions.all())
+    already_anonymous = survey.anonymous and invite.responded_at is not None
+    values, errors = _stored(invite, questions), {}
+    if request.method == "POST" and not already_anonymous:
+        values = _posted(request, questions)
+        answers, errors = answers_validate(survey=survey, data=values)
+        if not errors:
+            response_submit(invite=invite, answers=answers)
+            return render(request, "feedback/thanks.html", {"survey": survey})
+    rows = [
+        {"question": q, "text": q.text_in(invite.user.language), "value": values.get(q.pk), "error": errors.get(q.pk)}
+        for q in questions
+    ]
+    context = {"survey": survey, "rows": rows, "invite": invite, "already_anonymous": already_anonymous}
+    return render(request, "feedback/answer.html", context, status=400 if errors else 200)

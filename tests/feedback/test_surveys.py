@@ -1,0 +1,143 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cop.models import Notification
+from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, TemplateQuestion
+from feedback.services import default_template, invite_link, survey_for_meeting_open, surveys_open_due
+from meetings.models import Attendance, Rsvp, Topic
+from members.models import Role
+from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ended():
+    community = CommunityFactory(name="Autotechniek")
+    start = timezone.now() - timedelta(hours=3)
+    return MeetingFactory(community=community, starts_at=start, ends_at=start + timedelta(hours=1))
+
+
+def member(meeting, **fields):
+    return MembershipFactory(community=meeting.community, role=Role.INTERN, **fields).user
+
+
+def path(link: str) -> str:
+    return link.split("127.0.0.1:8000", 1)[-1]
+
+
+def test_the_default_template_is_bilingual():
+    texts = [(q.type, q.text, q.text_en) for q in default_template().questions.all()]
+    assert texts == [
+        ("rating", "Hoe waardevol was deze bijeenkomst?", "How valuable was this meeting?"),
+        ("long", "Wat vond je waardevol aan deze bijeenkomst?", "What did you find valuable about this meeting?"),
+        (
+            "topic",
+            "Welke onderwerpen zou je in de toekomst willen bespreken?",
+            "Which topics would you like to discuss in the future?",
+        ),
+    ]
+
+
+def test_a_survey_opens_for_those_who_attended_once(ended):
+    came, only_said_going = member(ended), member(ended)
+    Attendance.objects.create(meeting=ended, user=came)
+    Rsvp.objects.create(meeting=ended, user=only_said_going, response="going")
+    assert surveys_open_due() == 1
+    assert surveys_open_due() == 0
+    survey = Survey.objects.get()
+    assert list(survey.invites.values_list("user", flat=True)) == [came.pk]
+    invitation = Notification.objects.get(kind="survey.invitation")
+    assert invitation.recipient == came
+    assert invitation.context["link"] == invite_link(survey.invites.get())
+
+
+def test_without_attendance_those_who_said_going_are_asked(ended):
+    going, maybe = member(ended), member(ended)
+    Rsvp.objects.create(meeting=ended, user=going, response="going")
+    Rsvp.objects.create(meeting=ended, user=maybe, response="maybe")
+    survey = survey_for_meeting_open(meeting=ended)
+    assert list(survey.invites.values_list("user", flat=True)) == [going.pk]
+
+
+def test_a_survey_keeps_a_frozen_copy_of_its_questions(ended):
+    survey = survey_for_meeting_open(meeting=ended)
+    TemplateQuestion.objects.filter(template=default_template()).update(text="Gewijzigd")
+    assert survey.questions.first().text == "Hoe waardevol was deze bijeenkomst?"
+
+
+@pytest.fixture
+def invite(ended):
+    person = member(ended)
+    Attendance.objects.create(meeting=ended, user=person)
+    survey = survey_for_meeting_open(meeting=ended)
+    return survey.invites.get()
+
+
+def questions(invite):
+    rating, valuable, topics = invite.survey.questions.all()
+    return rating, valuable, topics
+
+
+def test_answering_with_the_personal_link_and_changing_it_later(client, invite):
+    rating, valuable, topics = questions(invite)
+    url = path(invite_link(invite))
+    page = client.get(url)
+    assert "Hoe waardevol was deze bijeenkomst?" in page.text
+    response = client.post(
+        url, {f"q{rating.pk}": "4", f"q{valuable.pk}": "De voorbeelden", f"q{topics.pk}": "Accu's\nDiagnose"}
+    )
+    assert "Bedankt!" in response.text
+    client.post(url, {f"q{rating.pk}": "5"})
+    stored = SurveyResponse.objects.get()
+    assert stored.invite == invite
+    assert list(Answer.objects.values_list("question", "number")) == [(rating.pk, 5)]
+    assert sorted(Topic.objects.values_list("title", "source", "suggested_by")) == [
+        ("Accu's", "survey", invite.user_id),
+        ("Diagnose", "survey", invite.user_id),
+    ]
+
+
+def test_a_missing_required_answer_keeps_what_was_filled_in(client, invite):
+    rating, valuable, _topics = questions(invite)
+    response = client.post(path(invite_link(invite)), {f"q{rating.pk}": "", f"q{valuable.pk}": "Goede sfeer"})
+    assert response.status_code == 400
+    assert "Deze vraag heeft een antwoord nodig." in response.text
+    assert "Goede sfeer" in response.text
+    assert not SurveyResponse.objects.exists()
+
+
+def test_out_of_range_and_garbage_are_refused(client, invite):
+    rating, _valuable, _topics = questions(invite)
+    for value in ("6", "-1", "vier"):
+        response = client.post(path(invite_link(invite)), {f"q{rating.pk}": value})
+        assert response.status_code == 400
+    assert not SurveyResponse.objects.exists()
+
+
+def test_anonymous_answers_cannot_be_tied_to_a_person_and_count_once(client, invite):
+    Survey.objects.filter(pk=invite.survey_id).update(anonymous=True)
+    rating, _valuable, topics = questions(invite)
+    url = path(invite_link(invite))
+    client.post(url, {f"q{rating.pk}": "3", f"q{topics.pk}": "Veilig werken"})
+    again = client.post(url, {f"q{rating.pk}": "1"})
+    assert "Je hebt deze enquête al ingevuld. Bedankt!" in again.text
+    response = SurveyResponse.objects.get()
+    assert response.invite is None
+    assert SurveyInvite.objects.get().responded_at is not None
+    assert list(Answer.objects.order_by("question__position").values_list("number", "text")) == [
+        (3, ""),
+        (None, "Veilig werken"),
+    ]
+    assert Topic.objects.get().suggested_by is None
+
+
+def test_a_closed_survey_and_a_forged_link(client, invite):
+    assert client.get("/s/forged-token/").status_code == 404
+    Survey.objects.filter(pk=invite.survey_id).update(closes_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(path(invite_link(invite)))
+    assert response.status_code == 410
+    assert reverse("survey_answer", args=["x"]).startswith("/s/")
