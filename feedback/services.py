@@ -55,10 +55,11 @@ def invite_from_link(token: str) -> SurveyInvite | None:
 
 
 def _invite(survey: Survey, people: list[User]) -> list[SurveyInvite]:
-    invites = SurveyInvite.objects.bulk_create(
+    SurveyInvite.objects.bulk_create(
         [SurveyInvite(survey=survey, user=person) for person in people], ignore_conflicts=True
     )
     invites = list(SurveyInvite.objects.filter(survey=survey).select_related("user"))
+    # One queue call per person: each invitation carries its own personal link.
     for invite in invites:
         notifications_queue(
             recipients=[invite.user],
@@ -75,7 +76,7 @@ def _invite(survey: Survey, people: list[User]) -> list[SurveyInvite]:
 def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None = None) -> Survey | None:
     """Opens the survey of a meeting that has ended, for those who attended (or, where no
     attendance was taken, who said they were going), each invited once. None if it exists."""
-    if hasattr(meeting, "survey") and Survey.objects.filter(meeting=meeting).exists():
+    if Survey.objects.filter(meeting=meeting).exists():
         return None
     template = template or default_template()
     survey = Survey.objects.create(
