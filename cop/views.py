@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -16,12 +16,11 @@ from django.views.i18n import set_language
 from cop import devmail
 from cop.forms import DomainForm
 from cop.health import database_check, health_report
-from cop.models import Community
 from cop.selectors import community_facilitators, domain_revisions
 from cop.services import domain_statement_update
 from members import selectors as selectors_members
 from members.models import Role
-from members.permissions import Action, allowed, standing
+from members.permissions import Action, allowed, community_for
 from members.selectors import roles_for
 from members.services import user_set_language
 
@@ -119,10 +118,7 @@ def devmail_attachment(request: HttpRequest, message_id: str, index: int) -> Htt
 def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The community's page: its domain, facilitators and, for facilitators, the tools to run it.
     Facilitators edit the domain statement here; its history is kept."""
-    community = get_object_or_404(Community, slug=slug, active=True)
-    viewer = standing(request.user, community.pk)
-    if not allowed(viewer, Action.VIEW_COMMUNITY):
-        raise PermissionDenied
+    community, viewer = community_for(request.user, slug, Action.VIEW_COMMUNITY)
     can_edit = allowed(viewer, Action.EDIT_DOMAIN)
     form = DomainForm(request.POST or None, initial={"domain_statement": community.domain_statement})
     if request.method == "POST":

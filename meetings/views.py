@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cop.models import Community
 from meetings import selectors, topics
 from meetings.calendar import calendar_bytes
 from meetings.forms import (
@@ -39,7 +38,7 @@ from meetings.services import (
     rsvp_set,
 )
 from members.models import User
-from members.permissions import Action, Standing, allowed, standing
+from members.permissions import Action, Standing, allowed, can_take_attendance, community_for, standing
 
 
 def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, Standing]:
@@ -76,7 +75,7 @@ def _detail_context(meeting: Meeting, viewer: Standing, user: User) -> dict[str,
         "attendees": selectors.going(meeting=meeting),
         "can_answer": meeting.status == MeetingStatus.PUBLISHED and not meeting.is_past,
         "can_take_attendance": meeting.status == MeetingStatus.PUBLISHED
-        and (allowed(viewer, Action.PLAN_MEETINGS) or (bool(viewer.role) and meeting.host_id == user.pk)),
+        and can_take_attendance(viewer, host_id=meeting.host_id, user_id=user.pk),
         "notes_form": NotesForm(initial={"notes": meeting.notes, "takeaways": meeting.takeaways}),
     }
 
@@ -98,17 +97,10 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/detail.html#rsvp-panel", _detail_context(meeting, viewer, request.user))
 
 
-def _community_for_planning(request: HttpRequest, slug: str) -> Community:
-    community = get_object_or_404(Community, slug=slug, active=True)
-    if not allowed(standing(request.user, community.pk), Action.PLAN_MEETINGS):
-        raise PermissionDenied
-    return community
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _community_for_planning(request, slug)
+    community = community_for(request.user, slug, Action.PLAN_MEETINGS)[0]
     form = MeetingForm(
         request.POST or None,
         instance=Meeting(community=community),
@@ -206,7 +198,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def _attendance_meeting(request: HttpRequest, pk: int) -> Meeting:
     """The facilitator, or the meeting's host, takes attendance."""
     meeting, viewer = _meeting(request, pk)
-    if not (allowed(viewer, Action.PLAN_MEETINGS) or (viewer.role and meeting.host_id == request.user.pk)):
+    if not can_take_attendance(viewer, host_id=meeting.host_id, user_id=request.user.pk):
         raise PermissionDenied
     return meeting
 
@@ -273,19 +265,11 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meeting_detail", pk=pk)
 
 
-def _community_member(request: HttpRequest, slug: str, action: Action) -> tuple[Community, Standing]:
-    community = get_object_or_404(Community, slug=slug, active=True)
-    viewer = standing(request.user, community.pk)
-    if not allowed(viewer, action):
-        raise PermissionDenied
-    return community, viewer
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def topic_backlog(request: HttpRequest, slug: str) -> HttpResponse:
     """The community's topic backlog: suggest, vote; facilitators plan, merge and archive."""
-    community, viewer = _community_member(request, slug, Action.VIEW_MEETINGS)
+    community, viewer = community_for(request.user, slug, Action.VIEW_MEETINGS)
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _topic, created = topics.topic_suggest(community=community, by=request.user, **form.cleaned_data)
@@ -310,7 +294,7 @@ def topic_backlog(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def topic_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    community, _viewer = _community_member(request, slug, Action.VIEW_MEETINGS)
+    community, _viewer = community_for(request.user, slug, Action.VIEW_MEETINGS)
     topic = get_object_or_404(Topic, pk=pk, community=community)
     try:
         topics.topic_vote_toggle(topic=topic, user=request.user)
@@ -328,7 +312,7 @@ def topic_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def topic_manage(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     """Facilitators: plan into a meeting, merge into another topic, or archive."""
-    community, _viewer = _community_member(request, slug, Action.PLAN_MEETINGS)
+    community, _viewer = community_for(request.user, slug, Action.PLAN_MEETINGS)
     topic = get_object_or_404(Topic, pk=pk, community=community)
     try:
         if action == "plan":
@@ -353,7 +337,7 @@ def topic_manage(request: HttpRequest, slug: str, pk: int, action: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def series_create(request: HttpRequest, slug: str) -> HttpResponse:
     """A recurring series; its meetings are generated (and announced) up to the horizon."""
-    community = _community_for_planning(request, slug)
+    community = community_for(request.user, slug, Action.PLAN_MEETINGS)[0]
     form = SeriesForm(request.POST or None, instance=MeetingSeries(community=community, created_by=request.user))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -7,8 +7,14 @@ tests walk the whole matrix.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
 
 from members.models import Membership, Role, User
+
+if TYPE_CHECKING:
+    from cop.models import Community
 
 
 class Action(StrEnum):
@@ -91,3 +97,22 @@ def can_edit_learning_goals(user: User, membership: Membership) -> bool:
     if membership.user_id == user.pk:
         return membership.role in {Role.INTERN, Role.MENTOR}
     return allowed(standing(user, membership.community_id), Action.PAIR_MENTOR)
+
+
+def community_for(user: User, slug: str, action: Action) -> tuple["Community", Standing]:
+    """The active community named by `slug` and the person's standing in it, if they may do
+    `action` there: 404 for an unknown community, 403 otherwise (the check every view makes)."""
+    from django.shortcuts import get_object_or_404  # noqa: PLC0415 (keep this module light to import)
+
+    from cop.models import Community  # noqa: PLC0415 (cop.models imports members at load)
+
+    community = get_object_or_404(Community, slug=slug, active=True)
+    viewer = standing(user, community.pk)
+    if not allowed(viewer, action):
+        raise PermissionDenied
+    return community, viewer
+
+
+def can_take_attendance(viewer: Standing, *, host_id: int | None, user_id: int) -> bool:
+    """The facilitator (or admin), or the meeting's host if still a member."""
+    return allowed(viewer, Action.PLAN_MEETINGS) or (bool(viewer.role) and host_id == user_id)

@@ -14,24 +14,17 @@ from members import invitations as invites
 from members import privacy, selectors
 from members.forms import AcceptForm, DirectoryFilterForm, EraseForm, InviteForm, LearningGoalsForm, MentorForm
 from members.models import Invitation, Role, User
-from members.permissions import Action, allowed, can_edit_learning_goals, standing
+from members.permissions import Action, allowed, can_edit_learning_goals, community_for, standing
 from members.services import learning_goals_set, mentor_pair
 
 PREVIEW_SALT = "gilde.invitations.preview"
-
-
-def _community(request: HttpRequest, slug: str, action: Action) -> Community:
-    community = get_object_or_404(Community, slug=slug, active=True)
-    if not allowed(standing(request.user, community.pk), action):
-        raise PermissionDenied
-    return community
 
 
 @login_required
 @require_GET
 def directory(request: HttpRequest, slug: str) -> HttpResponse:
     """The member list, filtered by role and a search; htmx swaps just the list."""
-    community = _community(request, slug, Action.VIEW_DIRECTORY)
+    community = community_for(request.user, slug, Action.VIEW_DIRECTORY)[0]
     filters = DirectoryFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     members = selectors.community_members(community_id=community.pk, role=data.get("role", ""), query=data.get("q", ""))
@@ -44,7 +37,7 @@ def directory(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def profile(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    community = _community(request, slug, Action.VIEW_DIRECTORY)
+    community = community_for(request.user, slug, Action.VIEW_DIRECTORY)[0]
     membership = selectors.member_profile(community_id=community.pk, user_id=user_id)
     if membership is None:
         raise Http404
@@ -71,7 +64,7 @@ def profile(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def learning_goals_edit(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    community = _community(request, slug, Action.VIEW_DIRECTORY)
+    community = community_for(request.user, slug, Action.VIEW_DIRECTORY)[0]
     membership = selectors.member_profile(community_id=community.pk, user_id=user_id)
     if membership is None:
         raise Http404
@@ -87,7 +80,7 @@ def learning_goals_edit(request: HttpRequest, slug: str, user_id: int) -> HttpRe
 @login_required
 @require_POST
 def mentor_edit(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    community = _community(request, slug, Action.PAIR_MENTOR)
+    community = community_for(request.user, slug, Action.PAIR_MENTOR)[0]
     membership = selectors.member_profile(community_id=community.pk, user_id=user_id)
     if membership is None or membership.role != Role.INTERN:
         raise Http404
@@ -104,7 +97,7 @@ def mentor_edit(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitations(request: HttpRequest, slug: str) -> HttpResponse:
     """Invite people (a pasted list or a CSV), preview each row's problems, then send."""
-    community = _community(request, slug, Action.INVITE)
+    community = community_for(request.user, slug, Action.INVITE)[0]
     form = InviteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "confirm" in request.POST:
         return _invitations_send(request, community)
@@ -152,7 +145,7 @@ def _invitations_send(request: HttpRequest, community: Community) -> HttpRespons
 
 
 def _open_invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
-    community = _community(request, slug, Action.INVITE)
+    community = community_for(request.user, slug, Action.INVITE)[0]
     return get_object_or_404(Invitation, pk=pk, community=community)
 
 
