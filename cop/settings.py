@@ -145,6 +145,7 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-reminders": {"task": "meetings.reminders", "schedule": 300.0},
     "meetings-series": {"task": "meetings.series", "schedule": crontab(hour=2, minute=30)},
     "feedback-open": {"task": "feedback.open_surveys", "schedule": 300.0},
+    "feedback-reminders": {"task": "feedback.reminders", "schedule": 900.0},
 }
 
 # --- Notifications (the outbox) ---------------------------------------------------------------
@@ -180,6 +181,10 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24, minimum=1)
 # A post-meeting survey stays open this many days.
 SURVEY_OPEN_DAYS = env_int("SURVEY_OPEN_DAYS", 7, minimum=1)
+# Those who have not answered are reminded this many days after the invitation (at most twice).
+SURVEY_REMINDER_DAYS = tuple(int(day) for day in env_list("SURVEY_REMINDER_DAYS", ["2", "5"]))[:2]
+# Results and breakdowns stay hidden, for everyone, until this many people answered.
+SURVEY_ANONYMITY_THRESHOLD = env_int("SURVEY_ANONYMITY_THRESHOLD", 3, minimum=1)
 # Recurring series generate their meetings this many days ahead.
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 90, minimum=7)
 # Alumni (interns whose internship ended) are erased this many days later; 0 keeps them.

@@ -11,3 +11,4 @@ class FeedbackConfig(AppConfig):
         from cop.notifications.kinds import Kind, register  # noqa: PLC0415
 
         register(Kind("survey.invitation", _("Survey"), Category.SURVEY, template="notifications/survey"))
+        register(Kind("survey.reminder", _("Survey reminder"), Category.SURVEY, template="notifications/survey"))

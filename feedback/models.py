@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -80,6 +82,13 @@ class Survey(models.Model):
     kind = models.CharField(max_length=8, choices=SurveyKind.choices, default=SurveyKind.MEETING)
     title = models.CharField(_("title"), max_length=200)
     anonymous = models.BooleanField(_("anonymous"), default=False)
+    # A pulse survey may go to one role only; empty: everyone in the community.
+    audience_role = models.CharField(_("who is asked"), max_length=12, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The facilitator's one extra reminder to everyone who has not answered yet.
+    extra_reminder_at = models.DateTimeField(null=True, blank=True)
     opens_at = models.DateTimeField(default=timezone.now)
     closes_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -132,8 +141,10 @@ class SurveyInvite(models.Model):
 class SurveyResponse(models.Model):
     """One submitted form. `invite` is set for a named survey (one per invitee, enforced by the
     unique key) and empty for an anonymous one (one per invitee enforced by the invite's
-    conditional `responded_at` update)."""
+    conditional `responded_at` update). Random ids, and no time on anonymous responses, so
+    neither their order nor their timestamps can be matched against who responded when."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     invite = models.OneToOneField(
         SurveyInvite, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
@@ -146,6 +157,7 @@ class SurveyResponse(models.Model):
 
 
 class Answer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
     number = models.SmallIntegerField(null=True, blank=True)

@@ -5,14 +5,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cop.notifications.services import notifications_queue
+from cop.models import Community
+from feedback.reminders import invitations_queue
 from feedback.models import (
     Answer,
     QuestionType,
@@ -27,66 +26,15 @@ from meetings.models import Meeting, MeetingStatus, Response, TopicSource
 from meetings.topics import topic_suggest
 from members.models import Membership, User
 
-LINK_SALT = "gilde.feedback.invite"
-
-
 def default_template() -> SurveyTemplate:
     """The organisation's post-meeting template (made by a migration)."""
     return SurveyTemplate.objects.filter(community__isnull=True).order_by("pk").first()
 
 
-def invite_link(invite: SurveyInvite) -> str:
-    """A personal link that works without a password: signed, and bound to this person and survey.
-    It stops working when the survey closes."""
-    token = signing.dumps([invite.pk, invite.survey_id, invite.user_id], salt=LINK_SALT, compress=True)
-    return settings.SITE_URL + reverse("survey_answer", args=[token])
-
-
-def invite_from_link(token: str) -> SurveyInvite | None:
-    try:
-        invite_id, survey_id, user_id = signing.loads(token, salt=LINK_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    return (
-        SurveyInvite.objects.select_related("survey__community", "user")
-        .filter(pk=invite_id, survey_id=survey_id, user_id=user_id, user__is_active=True)
-        .first()
-    )
-
-
-def _invite(survey: Survey, people: list[User]) -> list[SurveyInvite]:
-    SurveyInvite.objects.bulk_create(
-        [SurveyInvite(survey=survey, user=person) for person in people], ignore_conflicts=True
-    )
-    invites = list(SurveyInvite.objects.filter(survey=survey).select_related("user"))
-    # One queue call per person: each invitation carries its own personal link.
-    for invite in invites:
-        notifications_queue(
-            recipients=[invite.user],
-            kind="survey.invitation",
-            subject_object=survey,
-            occasion="invitation",
-            community=survey.community,
-            context={"title": survey.title, "link": invite_link(invite), "anonymous": survey.anonymous},
-        )
-    return invites
-
-
-@transaction.atomic
-def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None = None) -> Survey | None:
-    """Opens the survey of a meeting that has ended, for those who attended (or, where no
-    attendance was taken, who said they were going), each invited once. None if it exists."""
-    if Survey.objects.filter(meeting=meeting).exists():
-        return None
-    template = template or default_template()
-    survey = Survey.objects.create(
-        community=meeting.community,
-        meeting=meeting,
-        kind=SurveyKind.MEETING,
-        title=meeting.title,
-        closes_at=timezone.now() + timedelta(days=settings.SURVEY_OPEN_DAYS),
-    )
-    # A frozen copy: editing the template later never changes this survey or its results.
+def _survey_start(*, template: SurveyTemplate, people: list[User], **fields: Any) -> Survey:
+    """Creates the survey with a frozen copy of the template's questions (editing the template
+    later never changes this survey or its results) and invites each person once."""
+    survey = Survey.objects.create(**fields)
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(
             survey=survey,
@@ -99,13 +47,62 @@ def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None
         )
         for question in template.questions.all()
     )
+    SurveyInvite.objects.bulk_create([SurveyInvite(survey=survey, user=person) for person in people])
+    invitations_queue(survey, list(survey.invites.select_related("user")))
+    return survey
+
+
+@transaction.atomic
+def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None = None) -> Survey | None:
+    """Opens the survey of a meeting that has ended, for those who attended (or, where no
+    attendance was taken, who said they were going), each invited once. None if it exists."""
+    if Survey.objects.filter(meeting=meeting).exists():
+        return None
     current = Membership.objects.current().filter(community_id=meeting.community_id).values("user_id")
     attended = User.objects.filter(attendance__meeting=meeting, pk__in=current)
     people = list(attended) or list(
         User.objects.filter(rsvps__meeting=meeting, rsvps__response=Response.GOING, pk__in=current)
     )
-    _invite(survey, people)
-    return survey
+    return _survey_start(
+        template=template or default_template(),
+        people=people,
+        community=meeting.community,
+        meeting=meeting,
+        kind=SurveyKind.MEETING,
+        title=meeting.title,
+        closes_at=timezone.now() + timedelta(days=settings.SURVEY_OPEN_DAYS),
+    )
+
+
+@transaction.atomic
+def pulse_send(
+    *,
+    community: Community,
+    template: SurveyTemplate,
+    title: str,
+    by: User,
+    role: str = "",
+    anonymous: bool = False,
+    days: int | None = None,
+) -> Survey:
+    """A survey to the whole community, or to one role in it, outside any meeting."""
+    members = Membership.objects.current().filter(community=community, user__is_active=True)
+    if role:
+        members = members.filter(role=role)
+    people = list(User.objects.filter(pk__in=members.values("user_id")))
+    if not people:
+        raise ValidationError(_("Nobody to ask: no current member of this community has that role."))
+    return _survey_start(
+        template=template,
+        people=people,
+        community=community,
+        kind=SurveyKind.PULSE,
+        title=title,
+        anonymous=anonymous,
+        audience_role=role,
+        created_by=by,
+        closes_at=timezone.now() + timedelta(days=days or settings.SURVEY_OPEN_DAYS),
+    )
 
 
 def surveys_open_due(*, now: timezone.datetime | None = None) -> int:
@@ -180,7 +177,9 @@ def response_submit(*, invite: SurveyInvite, answers: dict[int, dict]) -> Survey
         claimed = SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
         if not claimed:
             raise ValidationError(_("You already answered this anonymous survey."))
-        response = SurveyResponse.objects.create(survey=survey, invite=None, submitted_at=now, updated_at=now)
+        # No time of its own: it would match the invite's `responded_at`.
+        opened = survey.opens_at
+        response = SurveyResponse.objects.create(survey=survey, invite=None, submitted_at=opened, updated_at=opened)
     else:
         invite = SurveyInvite.objects.select_for_update().get(pk=invite.pk)
         response, created = SurveyResponse.objects.get_or_create(survey=survey, invite=invite)

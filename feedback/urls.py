@@ -1,7 +1,7 @@
 from django.urls import path
 
-from feedback import views
+from feedback.views import answer
 
 urlpatterns = [
-    path("s/<str:token>/", views.survey_answer, name="survey_answer"),
+    path("s/<str:token>/", answer.survey_answer, name="survey_answer"),
 ]

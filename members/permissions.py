@@ -26,6 +26,9 @@ class Action(StrEnum):
     VIEW_OUTBOX = "view_outbox"  # what went out to the community, and what failed
     VIEW_MEETINGS = "view_meetings"  # the community's meetings, who is going, RSVP
     PLAN_MEETINGS = "plan_meetings"  # create, edit, publish and cancel meetings
+    RUN_SURVEYS = "run_surveys"  # templates, pulse surveys, who has not answered, reminders
+    VIEW_RESULTS = "view_results"  # survey results and trends: aggregates, above the threshold
+    READ_FREE_TEXT = "read_free_text"  # the free-text answers themselves
 
 
 MEMBER_ROLES = frozenset(Role.values)
@@ -41,6 +44,10 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.VIEW_OUTBOX: frozenset({Role.FACILITATOR, ADMIN}),
     Action.VIEW_MEETINGS: MEMBER_ROLES | {ADMIN},
     Action.PLAN_MEETINGS: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.RUN_SURVEYS: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.VIEW_RESULTS: frozenset({Role.FACILITATOR, MANAGER, ADMIN}),
+    # What someone wrote is for the community's facilitators only: not managers, not admins.
+    Action.READ_FREE_TEXT: frozenset({Role.FACILITATOR}),
 }
 
 

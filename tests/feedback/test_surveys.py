@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from cop.models import Notification
 from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, TemplateQuestion
-from feedback.services import default_template, invite_link, survey_for_meeting_open, surveys_open_due
+from feedback.links import invite_link
+from feedback.services import default_template, survey_for_meeting_open, surveys_open_due
 from meetings.models import Attendance, Rsvp, Topic
 from members.models import Role
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory

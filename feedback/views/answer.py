@@ -4,7 +4,8 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from feedback.models import QuestionType
-from feedback.services import answers_validate, invite_from_link, response_submit
+from feedback.links import invite_from_link
+from feedback.services import answers_validate, response_submit
 
 
 def _posted(request: HttpRequest, questions: list) -> dict[int, object]:

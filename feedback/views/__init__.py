@@ -1,0 +1,1 @@
+"""Feedback pages: answering (personal link), results and trends, pulse surveys, templates."""
