@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cop.models import Community
-from feedback.reminders import invitations_queue
 from feedback.models import (
     Answer,
     QuestionType,
@@ -22,9 +21,11 @@ from feedback.models import (
     SurveyResponse,
     SurveyTemplate,
 )
+from feedback.reminders import invitations_queue
 from meetings.models import Meeting, MeetingStatus, Response, TopicSource
 from meetings.topics import topic_suggest
 from members.models import Membership, User
+
 
 def default_template() -> SurveyTemplate:
     """The organisation's post-meeting template (made by a migration)."""

@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
-from feedback.models import QuestionType
 from feedback.links import invite_from_link
+from feedback.models import QuestionType
 from feedback.services import answers_validate, response_submit
 
 

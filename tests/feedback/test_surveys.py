@@ -5,29 +5,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cop.models import Notification
-from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, TemplateQuestion
 from feedback.links import invite_link
+from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, TemplateQuestion
 from feedback.services import default_template, survey_for_meeting_open, surveys_open_due
 from meetings.models import Attendance, Rsvp, Topic
-from members.models import Role
-from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory
+from tests.feedback.helpers import ended_meeting, member, path
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ended():
-    community = CommunityFactory(name="Autotechniek")
-    start = timezone.now() - timedelta(hours=3)
-    return MeetingFactory(community=community, starts_at=start, ends_at=start + timedelta(hours=1))
-
-
-def member(meeting, **fields):
-    return MembershipFactory(community=meeting.community, role=Role.INTERN, **fields).user
-
-
-def path(link: str) -> str:
-    return link.split("127.0.0.1:8000", 1)[-1]
+    return ended_meeting()
 
 
 def test_the_default_template_is_bilingual():
@@ -44,7 +33,7 @@ def test_the_default_template_is_bilingual():
 
 
 def test_a_survey_opens_for_those_who_attended_once(ended):
-    came, only_said_going = member(ended), member(ended)
+    came, only_said_going = member(ended.community), member(ended.community)
     Attendance.objects.create(meeting=ended, user=came)
     Rsvp.objects.create(meeting=ended, user=only_said_going, response="going")
     assert surveys_open_due() == 1
@@ -57,7 +46,7 @@ def test_a_survey_opens_for_those_who_attended_once(ended):
 
 
 def test_without_attendance_those_who_said_going_are_asked(ended):
-    going, maybe = member(ended), member(ended)
+    going, maybe = member(ended.community), member(ended.community)
     Rsvp.objects.create(meeting=ended, user=going, response="going")
     Rsvp.objects.create(meeting=ended, user=maybe, response="maybe")
     survey = survey_for_meeting_open(meeting=ended)
@@ -72,7 +61,7 @@ def test_a_survey_keeps_a_frozen_copy_of_its_questions(ended):
 
 @pytest.fixture
 def invite(ended):
-    person = member(ended)
+    person = member(ended.community)
     Attendance.objects.create(meeting=ended, user=person)
     survey = survey_for_meeting_open(meeting=ended)
     return survey.invites.get()

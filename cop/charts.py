@@ -1,0 +1,79 @@
+"""Charts drawn on the server as SVG: no JavaScript, no CDN, readable by screen readers (each
+chart has a title, and the page shows the same numbers in a table beside it).
+
+These functions only compute geometry; templates/charts/ draws it. Widths are in the SVG's own
+units (viewBox), so a chart scales to a 360 px phone as well as a desktop.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+WIDTH = 600
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None
+    display: str
+    x: float
+    y: float
+    width: float
+    height: float
+    text_x: float
+    text_y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    width: int
+    height: int
+    bars: list[Bar]
+    axis_y: float = 0
+
+
+def bars(title: str, items: Sequence[tuple[str, float, str]], *, maximum: float) -> Chart:
+    """Horizontal bars, label above each bar: (label, value, value as shown)."""
+    row, bar_height, label_room = 44, 16, 18
+    shown = []
+    for index, (label, value, display) in enumerate(items):
+        top = index * row
+        length = (WIDTH - 60) * (value / maximum) if maximum else 0
+        shown.append(
+            Bar(
+                label=label,
+                value=value,
+                display=display,
+                x=0,
+                y=top + label_room,
+                width=round(max(length, 1 if value else 0), 1),
+                height=bar_height,
+                text_x=round(length + 6, 1),
+                text_y=top + label_room + bar_height - 3,
+            )
+        )
+    return Chart(title=title, width=WIDTH, height=max(len(items) * row, row), bars=shown)
+
+
+def columns(title: str, items: Sequence[tuple[str, float | None, str]], *, maximum: float) -> Chart:
+    """Vertical columns over time, oldest left: (label, value or None for a gap, value as shown)."""
+    height, top_room, gap = 160, 16, 2
+    step = WIDTH / max(len(items), 1)
+    shown = []
+    for index, (label, value, display) in enumerate(items):
+        size = (height - top_room) * ((value or 0) / maximum) if maximum else 0
+        shown.append(
+            Bar(
+                label=label,
+                value=value,
+                display=display,
+                x=round(index * step + gap / 2, 1),
+                y=round(height - size, 1),
+                width=round(max(step - gap, 1), 1),
+                height=round(size, 1),
+                text_x=round(index * step + step / 2, 1),
+                text_y=round(height - size - 4, 1),
+            )
+        )
+    return Chart(title=title, width=WIDTH, height=height, bars=shown, axis_y=height)

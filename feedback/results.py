@@ -1,0 +1,233 @@
+"""Survey results and trends, aggregated in the database.
+
+Nothing below the anonymity threshold (SURVEY_ANONYMITY_THRESHOLD answers) is shown to anyone:
+a survey's distributions and free text, a meeting's rating in a trend, a theme's figures. Who
+may see free text (facilitators) or who has not answered is decided by the views.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from cop.models import Community
+from feedback.models import Answer, QuestionType, Survey, SurveyInvite, SurveyQuestion, SurveyResponse
+
+TEXT_TYPES = frozenset({QuestionType.SHORT, QuestionType.LONG, QuestionType.TOPIC})
+NUMBER_TYPES = frozenset({QuestionType.RATING, QuestionType.SCALE})
+
+
+def threshold() -> int:
+    return settings.SURVEY_ANONYMITY_THRESHOLD
+
+
+def rate(part: int, whole: int) -> int | None:
+    """A whole percentage, or None when nobody was asked."""
+    return round(100 * part / whole) if whole else None
+
+
+@dataclass
+class Bucket:
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass
+class QuestionResult:
+    question: SurveyQuestion
+    answered: int = 0
+    buckets: list[Bucket] = field(default_factory=list)
+    mean: float | None = None
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def is_text(self) -> bool:
+        return self.question.type in TEXT_TYPES
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    invited: int
+    responded: int
+    shown: bool  # False while fewer than the threshold answered
+    questions: list[QuestionResult]
+
+    @property
+    def rate(self) -> int | None:
+        return rate(self.responded, self.invited)
+
+    @property
+    def threshold(self) -> int:
+        return threshold()
+
+
+def _choice_counts(survey: Survey) -> dict[tuple[int, str], int]:
+    """Counts per (question, option) of single and multiple choice answers: the options are a
+    JSON list per answer, unnested by the database (PostgreSQL and the embedded SQLite)."""
+    unnest = "jsonb_array_elements_text(a.options)" if connection.vendor == "postgresql" else "json_each(a.options)"
+    value = "opt" if connection.vendor == "postgresql" else "opt.value"
+    sql = (
+        f"SELECT a.question_id, {value}, COUNT(*) FROM feedback_answer a "  # noqa: S608 (no user input in the text)
+        f"JOIN feedback_surveyquestion q ON q.id = a.question_id CROSS JOIN {unnest} AS opt "
+        "WHERE q.survey_id = %s AND q.type IN ('single', 'multiple') GROUP BY a.question_id, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [survey.pk])
+        return {(question_id, option): count for question_id, option, count in cursor.fetchall()}
+
+
+def survey_results(survey: Survey, *, with_texts: bool) -> SurveyResults:
+    """Response rate and, above the threshold, every question's distribution (and the free
+    text, when `with_texts`). Six queries at most, whatever the number of responses."""
+    counts = SurveyInvite.objects.filter(survey=survey).aggregate(
+        invited=Count("pk"), responded=Count("pk", filter=Q(responded_at__isnull=False))
+    )
+    responded = survey.responses.count()
+    questions = list(survey.questions.all())
+    shown = responded >= threshold()
+    results = [QuestionResult(question=question) for question in questions]
+    if shown and questions:
+        _fill(survey, results, responded=responded, with_texts=with_texts)
+    return SurveyResults(survey=survey, invited=counts["invited"], responded=responded, shown=shown, questions=results)
+
+
+def _fill(survey: Survey, results: list[QuestionResult], *, responded: int, with_texts: bool) -> None:
+    answers = Answer.objects.filter(question__survey=survey)
+    numbers = {
+        (row["question_id"], row["number"]): row["n"]
+        for row in answers.filter(number__isnull=False).values("question_id", "number").annotate(n=Count("pk"))
+    }
+    answered = dict(answers.values("question_id").annotate(n=Count("pk")).values_list("question_id", "n"))
+    choices = _choice_counts(survey)
+    texts: dict[int, list[str]] = {}
+    if with_texts:
+        rows = answers.filter(question__type__in=TEXT_TYPES).exclude(text="").order_by("question_id", "text")
+        for question_id, text in rows.values_list("question_id", "text"):
+            texts.setdefault(question_id, []).append(text)
+    for result in results:
+        question = result.question
+        result.answered = answered.get(question.pk, 0)
+        if question.type in NUMBER_TYPES:
+            pairs = [(str(n), numbers.get((question.pk, n), 0)) for n in question.scale_values]
+            total = sum(count for _label, count in pairs)
+            result.mean = sum(int(label) * count for label, count in pairs) / total if total else None
+        elif question.type in {QuestionType.SINGLE, QuestionType.MULTIPLE}:
+            pairs = [(choice, choices.get((question.pk, choice), 0)) for choice in question.choices]
+        else:
+            result.texts = texts.get(question.pk, [])
+            continue
+        # Percentages of those who responded (several options per person add up to more than 100).
+        result.buckets = [Bucket(label, count, rate(count, responded) or 0) for label, count in pairs]
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    return Coalesce(Subquery(queryset.values("survey").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+@dataclass
+class TrendRow:
+    survey_id: int
+    title: str
+    theme: str
+    when: datetime
+    invited: int
+    responded: int
+    rating: float | None  # None below the threshold
+
+    @property
+    def rate(self) -> int | None:
+        return rate(self.responded, self.invited)
+
+
+@dataclass
+class ThemeRow:
+    theme: str
+    meetings: int
+    invited: int
+    responded: int
+    rating: float | None
+
+    @property
+    def rate(self) -> int | None:
+        return rate(self.responded, self.invited)
+
+
+def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
+    """Per post-meeting survey since `since`, oldest first: invited, responded, mean rating (1 to 5
+    questions). One query, whatever the number of meetings."""
+    invites = SurveyInvite.objects.filter(survey=OuterRef("pk"))
+    ratings = (
+        Answer.objects.filter(question__survey=OuterRef("pk"), question__type=QuestionType.RATING)
+        .values("question__survey")
+        .annotate(mean=Avg("number"))
+        .values("mean")[:1]
+    )
+    surveys = (
+        Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
+        .annotate(
+            invited=_count(invites),
+            responded=_count(invites.filter(responded_at__isnull=False)),
+            answers=_count(SurveyResponse.objects.filter(survey=OuterRef("pk"))),
+            rating=Subquery(ratings),
+        )
+        .order_by("meeting__starts_at")
+        .values("pk", "title", "meeting__theme", "meeting__starts_at", "invited", "responded", "answers", "rating")
+    )
+    return [
+        TrendRow(
+            survey_id=row["pk"],
+            title=row["title"],
+            theme=row["meeting__theme"],
+            when=row["meeting__starts_at"],
+            invited=row["invited"],
+            responded=row["responded"],
+            rating=row["rating"] if row["answers"] >= threshold() else None,
+        )
+        for row in surveys
+    ]
+
+
+def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:
+    """Per meeting theme since `since`: meetings, invited, responded, mean rating; best rated
+    first. Two queries."""
+    scope = Q(survey__community=community, survey__meeting__isnull=False, survey__meeting__starts_at__gte=since)
+    rates = {
+        row["survey__meeting__theme"]: row
+        for row in SurveyInvite.objects.filter(scope)
+        .values("survey__meeting__theme")
+        .annotate(
+            meetings=Count("survey", distinct=True),
+            invited=Count("pk"),
+            responded=Count("pk", filter=Q(responded_at__isnull=False)),
+        )
+    }
+    ratings = {
+        row["question__survey__meeting__theme"]: row
+        for row in Answer.objects.filter(
+            question__survey__community=community,
+            question__survey__meeting__isnull=False,
+            question__survey__meeting__starts_at__gte=since,
+            question__type=QuestionType.RATING,
+        )
+        .values("question__survey__meeting__theme")
+        .annotate(mean=Avg("number"), responses=Count("response", distinct=True))
+    }
+    rows = []
+    for theme, row in rates.items():
+        rated = ratings.get(theme)
+        shown = rated is not None and rated["responses"] >= threshold()
+        rows.append(
+            ThemeRow(
+                theme=theme,
+                meetings=row["meetings"],
+                invited=row["invited"],
+                responded=row["responded"],
+                rating=rated["mean"] if shown else None,
+            )
+        )
+    return sorted(rows, key=lambda row: (row.rating is None, -(row.rating or 0), row.theme))
