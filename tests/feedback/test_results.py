@@ -1,0 +1,215 @@
+import pytest
+from django.urls import reverse
+
+from feedback.models import Answer, SurveyInvite, SurveyResponse
+from feedback.results import meeting_trend, survey_results, theme_trend
+from members.models import Role
+from tests.factories import CommunityFactory, UserFactory
+from tests.feedback.helpers import answer, bulk_answers, ended_meeting, member, survey_with
+
+pytestmark = pytest.mark.django_db
+
+CHOICES = [
+    ("single", "Hoe kwam je hier?", ["Fiets", '=HYPERLINK("x")']),
+    ("multiple", "Wat hielp?", ["Uitleg", "Oefenen", "Koffie"]),
+]
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(slug="auto", name="Autotechniek")
+
+
+@pytest.fixture
+def facilitator(community):
+    return member(community, Role.FACILITATOR, user__language="en")
+
+
+def rated(survey, *ratings, texts=()):
+    rating, valuable, _topics = survey.questions.all()
+    for index, value in enumerate(ratings):
+        values = {rating.pk: {"number": value}}
+        if index < len(texts):
+            values[valuable.pk] = {"text": texts[index]}
+        answer(survey, member(survey.community), values)
+
+
+def test_distribution_mean_and_rate_are_exact(community):
+    survey = survey_with(community, meeting=ended_meeting(community))
+    rated(survey, 5, 4, 4, texts=["De voorbeelden", "Samen oefenen"])
+    SurveyInvite.objects.create(survey=survey, user=member(community))  # asked, not answered
+    outcome = survey_results(survey, with_texts=True)
+    assert (outcome.invited, outcome.responded, outcome.rate, outcome.shown) == (4, 3, 75, True)
+    rating, valuable, topics = outcome.questions
+    assert [(b.label, b.count, b.percent) for b in rating.buckets] == [
+        ("1", 0, 0),
+        ("2", 0, 0),
+        ("3", 0, 0),
+        ("4", 2, 67),
+        ("5", 1, 33),
+    ]
+    assert rating.mean == pytest.approx(13 / 3)
+    assert valuable.texts == ["De voorbeelden", "Samen oefenen"]
+    assert (topics.answered, topics.texts) == (0, [])
+
+
+def test_choice_questions_are_counted_in_the_database(community):
+    survey = survey_with(community, questions=CHOICES)
+    single, multiple = survey.questions.all()
+    for picked, ticked in (("Fiets", ["Uitleg", "Koffie"]), ("Fiets", ["Koffie"]), ('=HYPERLINK("x")', [])):
+        values = {single.pk: {"options": [picked]}}
+        if ticked:
+            values[multiple.pk] = {"options": ticked}
+        answer(survey, member(community), values)
+    first, second = survey_results(survey, with_texts=False).questions
+    assert [(b.label, b.count) for b in first.buckets] == [("Fiets", 2), ('=HYPERLINK("x")', 1)]
+    assert [(b.label, b.count, b.percent) for b in second.buckets] == [
+        ("Uitleg", 1, 33),
+        ("Oefenen", 0, 0),
+        ("Koffie", 2, 67),
+    ]
+
+
+def test_below_the_threshold_nothing_is_shown_to_anyone(client, community, facilitator):
+    survey = survey_with(community, meeting=ended_meeting(community))
+    rated(survey, 1, 2, texts=["Saai", "Te lang"])
+    admin = UserFactory(is_staff=True, is_superuser=True, language="en")
+    for viewer in (facilitator, admin):
+        client.force_login(viewer)
+        page = client.get(reverse("survey_results", args=["auto", survey.pk]))
+        assert page.status_code == 200
+        assert "Results are shown once at least 3 people have answered" in page.text
+        assert "Saai" not in page.text
+        assert "<svg" not in page.text
+        csv = client.get(reverse("survey_results_csv", args=["auto", survey.pk])).content.decode()
+        assert csv.splitlines()[1:] == ["Responses,2 / 2,2,100"]
+    rated(survey, 3)
+    client.force_login(facilitator)
+    page = client.get(reverse("survey_results", args=["auto", survey.pk]))
+    assert "Saai" in page.text
+    assert page.text.count("<svg") == 1
+
+
+def test_managers_and_admins_see_aggregates_never_what_someone_wrote(client, community, facilitator):
+    survey = survey_with(community, meeting=ended_meeting(community))
+    rated(survey, 4, 4, 5, texts=["Mijn begeleider luistert niet"])
+    waiting = member(community)
+    SurveyInvite.objects.create(survey=survey, user=waiting)
+    url = reverse("survey_results", args=["auto", survey.pk])
+    for viewer in (UserFactory(is_manager=True, language="en"), UserFactory(is_staff=True, language="en")):
+        client.force_login(viewer)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "4.3" in page.text  # the mean
+        assert "Mijn begeleider luistert niet" not in page.text
+        assert "Written answers are for the community's facilitators only." in page.text
+        # Who has not answered yet is for those who run surveys (facilitators, admins).
+        assert (waiting.full_name in page.text) is viewer.is_staff
+    client.force_login(facilitator)
+    page = client.get(url)
+    assert "Mijn begeleider luistert niet" in page.text
+    assert waiting.full_name in page.text
+
+
+def test_interns_and_other_communities_cannot_see_results(client, community):
+    survey = survey_with(community, meeting=ended_meeting(community))
+    rated(survey, 4, 4, 5)
+    other = CommunityFactory(slug="bouw")
+    for viewer, slug in (
+        (member(community), "auto"),
+        (member(other, Role.FACILITATOR), "bouw"),
+        (member(other, Role.FACILITATOR), "auto"),
+    ):
+        client.force_login(viewer)
+        assert client.get(reverse("survey_results", args=[slug, survey.pk])).status_code in {403, 404}
+        assert client.get(reverse("survey_results_csv", args=[slug, survey.pk])).status_code in {403, 404}
+        assert client.post(reverse("survey_remind", args=[slug, survey.pk])).status_code in {403, 404}
+
+
+def test_csv_export_is_safe_for_spreadsheets(client, community, facilitator):
+    survey = survey_with(community, questions=CHOICES)
+    single, _multiple = survey.questions.all()
+    for _ in range(3):
+        answer(survey, member(community), {single.pk: {"options": ['=HYPERLINK("x")']}})
+    client.force_login(facilitator)
+    response = client.get(reverse("survey_results_csv", args=["auto", survey.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Question,Answer,Count,Percent of responses"
+    assert 'Hoe kwam je hier?,"\'=HYPERLINK(""x"")",3,100' in lines
+
+
+def test_the_anonymous_rows_hold_nothing_that_ties_them_to_a_person(community):
+    meeting = ended_meeting(community)
+    survey = survey_with(community, meeting=meeting, anonymous=True)
+    rating, valuable, _topics = survey.questions.all()
+    people = [member(community) for _ in range(3)]
+    for index, person in enumerate(people):
+        answer(survey, person, {rating.pk: {"number": index + 3}, valuable.pk: {"text": f"Antwoord {index}"}})
+    responses = list(SurveyResponse.objects.values())
+    assert [row["invite_id"] for row in responses] == [None, None, None]
+    # No time of their own either: all carry the survey's opening time.
+    assert {(row["submitted_at"], row["updated_at"]) for row in responses} == {(survey.opens_at, survey.opens_at)}
+    assert all(len(str(row["id"])) == 36 for row in responses)  # random ids, no order
+    assert {field.name for field in SurveyResponse._meta.concrete_fields} == {
+        "id",
+        "survey",
+        "invite",
+        "submitted_at",
+        "updated_at",
+    }
+    assert {field.name for field in Answer._meta.concrete_fields} == {
+        "id",
+        "response",
+        "question",
+        "number",
+        "text",
+        "options",
+    }
+    # Who responded is recorded on the invites, which no response points to.
+    assert SurveyInvite.objects.filter(responded_at__isnull=False).count() == 3
+    assert not SurveyInvite.objects.filter(response__isnull=False).exists()
+
+
+def test_trend_per_meeting_and_theme_with_the_threshold(community):
+    early = survey_with(community, meeting=ended_meeting(community, hours_ago=24 * 60, theme="Accu's"))
+    late = survey_with(community, meeting=ended_meeting(community, hours_ago=24 * 30, theme="Accu's"))
+    thin = survey_with(community, meeting=ended_meeting(community, hours_ago=24 * 10, theme="Diagnose"))
+    rated(early, 3, 4, 5)
+    rated(late, 5, 5, 5, 4)
+    SurveyInvite.objects.create(survey=late, user=member(community))
+    rated(thin, 1, 1)
+    since = early.meeting.starts_at
+    rows = meeting_trend(community, since=since)
+    assert [(r.survey_id, r.invited, r.responded, r.rate, r.rating) for r in rows] == [
+        (early.pk, 3, 3, 100, 4.0),
+        (late.pk, 5, 4, 80, 4.75),
+        (thin.pk, 2, 2, 100, None),
+    ]
+    themes = theme_trend(community, since=since)
+    assert [(t.theme, t.meetings, t.invited, t.responded, t.rating) for t in themes] == [
+        ("Accu's", 2, 8, 7, pytest.approx(31 / 7)),
+        ("Diagnose", 1, 2, 2, None),
+    ]
+
+
+def test_results_page_queries_do_not_grow_with_responses(client, community, facilitator, django_assert_num_queries):
+    small, large = (survey_with(community, meeting=ended_meeting(community)) for _ in range(2))
+    bulk_answers(small, 5)
+    bulk_answers(large, 500)
+    client.force_login(facilitator)
+    for survey in (small, large):
+        with django_assert_num_queries(13):
+            page = client.get(reverse("survey_results", args=["auto", survey.pk]))
+        assert page.status_code == 200
+
+
+def test_trend_page_queries_do_not_grow_with_meetings(client, community, facilitator, django_assert_num_queries):
+    client.force_login(facilitator)
+    url = reverse("survey_trend", args=["auto"])
+    for count in (2, 100):
+        for _ in range(count - (2 if count == 100 else 0)):
+            bulk_answers(survey_with(community, meeting=ended_meeting(community, hours_ago=48)), 3)
+        with django_assert_num_queries(7):
+            page = client.get(url)
+        assert page.text.count("too few answers") == 0
