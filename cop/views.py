@@ -136,6 +136,7 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": can_edit,
         "can_invite": allowed(viewer, Action.INVITE),
         "can_see_members": allowed(viewer, Action.VIEW_DIRECTORY),
+        "can_see_results": allowed(viewer, Action.VIEW_RESULTS),
         "form": form,
         "facilitators": community_facilitators(community_id=community.pk),
         "revisions": domain_revisions(community_id=community.pk) if can_edit else [],

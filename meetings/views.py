@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from feedback.models import Survey
 from meetings import selectors, topics
 from meetings.calendar import calendar_bytes
 from meetings.forms import (
@@ -77,6 +78,10 @@ def _detail_context(meeting: Meeting, viewer: Standing, user: User) -> dict[str,
         "can_take_attendance": meeting.status == MeetingStatus.PUBLISHED
         and can_take_attendance(viewer, host_id=meeting.host_id, user_id=user.pk),
         "notes_form": NotesForm(initial={"notes": meeting.notes, "takeaways": meeting.takeaways}),
+        # After the meeting: a link to its survey's results, for those who may see them.
+        "survey_id": meeting.is_past
+        and allowed(viewer, Action.VIEW_RESULTS)
+        and Survey.objects.filter(meeting=meeting).values_list("pk", flat=True).first(),
     }
 
 
