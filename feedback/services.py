@@ -149,10 +149,13 @@ def _clean(question: SurveyQuestion, raw: Any) -> dict[str, Any] | None:
     return {"text": text} if text else None
 
 
-def answers_validate(*, survey: Survey, data: dict[int, Any]) -> tuple[dict[int, dict], dict[int, str]]:
-    """Cleans every answer; returns (answers by question id, errors by question id)."""
+def answers_validate(
+    *, survey: Survey, data: dict[int, Any], only: list[SurveyQuestion] | None = None
+) -> tuple[dict[int, dict], dict[int, str]]:
+    """Cleans every answer (or `only` those questions); returns (answers by question id, errors
+    by question id)."""
     cleaned, errors = {}, {}
-    for question in survey.questions.all():
+    for question in survey.questions.all() if only is None else only:
         try:
             value = _clean(question, data.get(question.pk))
         except ValidationError as error:

@@ -29,6 +29,21 @@ def _stored(invite: object, questions: list) -> dict[int, object]:
     return values
 
 
+def _row(question: object, language: str, value: object, error: str | None) -> dict[str, object]:
+    return {"question": question, "text": question.text_in(language), "value": value, "error": error}
+
+
+def _question_checked(request: HttpRequest, invite: object, questions: list) -> HttpResponse:
+    """htmx: one question checked as soon as it changes; nothing is stored."""
+    question = next((q for q in questions if str(q.pk) == request.POST["validate"]), None)
+    if question is None:
+        return HttpResponse(status=400)
+    values = _posted(request, [question])
+    _answers, errors = answers_validate(survey=invite.survey, data=values, only=[question])
+    row = _row(question, invite.user.language, values.get(question.pk), errors.get(question.pk))
+    return render(request, "feedback/answer.html#question", {"row": row})
+
+
 @require_http_methods(["GET", "POST"])
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link from the e-mail: works on a phone without a password."""
@@ -44,15 +59,14 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     questions = list(survey.questions.all())
     already_anonymous = survey.anonymous and invite.responded_at is not None
     values, errors = _stored(invite, questions), {}
+    if request.method == "POST" and request.htmx and request.POST.get("validate"):
+        return _question_checked(request, invite, questions)
     if request.method == "POST" and not already_anonymous:
         values = _posted(request, questions)
         answers, errors = answers_validate(survey=survey, data=values)
         if not errors:
             response_submit(invite=invite, answers=answers)
             return render(request, "feedback/thanks.html", {"survey": survey})
-    rows = [
-        {"question": q, "text": q.text_in(invite.user.language), "value": values.get(q.pk), "error": errors.get(q.pk)}
-        for q in questions
-    ]
+    rows = [_row(q, invite.user.language, values.get(q.pk), errors.get(q.pk)) for q in questions]
     context = {"survey": survey, "rows": rows, "invite": invite, "already_anonymous": already_anonymous}
     return render(request, "feedback/answer.html", context, status=400 if errors else 200)

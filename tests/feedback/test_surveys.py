@@ -131,3 +131,18 @@ def test_a_closed_survey_and_a_forged_link(client, invite):
     response = client.get(path(invite_link(invite)))
     assert response.status_code == 410
     assert reverse("survey_answer", args=["x"]).startswith("/s/")
+
+
+def test_htmx_checks_one_question_as_it_changes_and_stores_nothing(client, invite):
+    _rating, valuable, _topics = questions(invite)
+    url = path(invite_link(invite))
+    headers = {"HX-Request": "true"}
+    too_long = client.post(url, {"validate": str(valuable.pk), f"q{valuable.pk}": "x" * 4001}, headers=headers)
+    assert too_long.status_code == 200
+    assert too_long.text.lstrip().startswith(f'<fieldset id="question-{valuable.pk}"')
+    assert "Hoogstens 4000 tekens." in too_long.text or "At most 4000 characters." in too_long.text
+    fine = client.post(url, {"validate": str(valuable.pk), f"q{valuable.pk}": "Prima"}, headers=headers)
+    assert 'role="alert"' not in fine.text
+    assert "Prima" in fine.text
+    assert client.post(url, {"validate": "999999"}, headers=headers).status_code == 400
+    assert not SurveyResponse.objects.exists()
