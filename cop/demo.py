@@ -180,6 +180,9 @@ def seed_demo() -> list[tuple[str, str]]:
     from meetings import demo as meetings_demo  # noqa: PLC0415 (cop does not depend on meetings at import)
 
     meetings_demo.seed(list(communities.values()))
+    from feedback import demo as feedback_demo  # noqa: PLC0415 (idem: feedback builds on meetings)
+
+    feedback_demo.seed(list(communities.values()))
     return [(person.email, person.login) for person in PEOPLE if person.login]
 
 

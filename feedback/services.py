@@ -32,9 +32,9 @@ def default_template() -> SurveyTemplate:
     return SurveyTemplate.objects.filter(community__isnull=True).order_by("pk").first()
 
 
-def _survey_start(*, template: SurveyTemplate, people: list[User], **fields: Any) -> Survey:
-    """Creates the survey with a frozen copy of the template's questions (editing the template
-    later never changes this survey or its results) and invites each person once."""
+def survey_create(*, template: SurveyTemplate, **fields: Any) -> Survey:
+    """A survey with a frozen copy of the template's questions: editing the template later
+    never changes this survey or its results."""
     survey = Survey.objects.create(**fields)
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(
@@ -48,6 +48,12 @@ def _survey_start(*, template: SurveyTemplate, people: list[User], **fields: Any
         )
         for question in template.questions.all()
     )
+    return survey
+
+
+def _survey_start(*, template: SurveyTemplate, people: list[User], **fields: Any) -> Survey:
+    """Creates the survey (see `survey_create`) and invites each person once."""
+    survey = survey_create(template=template, **fields)
     SurveyInvite.objects.bulk_create([SurveyInvite(survey=survey, user=person) for person in people])
     invitations_queue(survey, list(survey.invites.select_related("user")))
     return survey

@@ -101,3 +101,19 @@ def test_seed_demo_plans_a_year_of_meetings_with_answers():
     assert Attendance.objects.filter(meeting__starts_at__gte=now).count() == 0
     assert Attendance.objects.count() > 50
     assert Topic.objects.filter(status="open").count() == 15
+
+
+def test_seed_demo_gives_every_past_meeting_a_survey_with_answers_above_the_threshold():
+    from feedback.models import Survey  # noqa: PLC0415
+    from feedback.results import survey_results  # noqa: PLC0415
+    from meetings.models import Meeting  # noqa: PLC0415
+
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    past = Meeting.objects.filter(status="published", ends_at__lt=timezone.now())
+    assert Survey.objects.filter(meeting__isnull=False).count() == past.count() > 0
+    shown = [survey_results(survey, with_texts=True) for survey in Survey.objects.all()]
+    assert all(outcome.shown for outcome in shown)
+    assert all(3 <= outcome.responded <= outcome.invited for outcome in shown)
+    assert any(outcome.responded < outcome.invited for outcome in shown)
+    assert Survey.objects.filter(kind="pulse", anonymous=True).count() == 3
