@@ -63,6 +63,8 @@ def _survey_start(*, template: SurveyTemplate, people: list[User], **fields: Any
 def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None = None) -> Survey | None:
     """Opens the survey of a meeting that has ended, for those who attended (or, where no
     attendance was taken, who said they were going), each invited once. None if it exists."""
+    # The meeting's row lock serialises two jobs opening the same survey at once.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     if Survey.objects.filter(meeting=meeting).exists():
         return None
     current = Membership.objects.current().filter(community_id=meeting.community_id).values("user_id")
