@@ -140,7 +140,7 @@ def test_htmx_checks_one_question_as_it_changes_and_stores_nothing(client, invit
     too_long = client.post(url, {"validate": str(valuable.pk), f"q{valuable.pk}": "x" * 4001}, headers=headers)
     assert too_long.status_code == 200
     assert too_long.text.lstrip().startswith(f'<fieldset id="question-{valuable.pk}"')
-    assert "Hoogstens 4000 tekens." in too_long.text or "At most 4000 characters." in too_long.text
+    assert "Hoogstens 4000 tekens." in too_long.text
     fine = client.post(url, {"validate": str(valuable.pk), f"q{valuable.pk}": "Prima"}, headers=headers)
     assert 'role="alert"' not in fine.text
     assert "Prima" in fine.text
