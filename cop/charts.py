@@ -8,7 +8,9 @@ units (viewBox), so a chart scales to a 360 px phone as well as a desktop.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 600
+# Bars are drawn 360 units wide, the width of a phone, so that their text stays readable there;
+# columns over time get more room.
+BARS_WIDTH, COLUMNS_WIDTH = 360, 600
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,11 @@ class Chart:
 
 def bars(title: str, items: Sequence[tuple[str, float, str]], *, maximum: float) -> Chart:
     """Horizontal bars, label above each bar: (label, value, value as shown)."""
-    row, bar_height, label_room = 44, 16, 18
+    row, bar_height, label_room = 46, 18, 19
     shown = []
     for index, (label, value, display) in enumerate(items):
         top = index * row
-        length = (WIDTH - 60) * (value / maximum) if maximum else 0
+        length = (BARS_WIDTH - 70) * (value / maximum) if maximum else 0
         shown.append(
             Bar(
                 label=label,
@@ -50,16 +52,16 @@ def bars(title: str, items: Sequence[tuple[str, float, str]], *, maximum: float)
                 width=round(max(length, 1 if value else 0), 1),
                 height=bar_height,
                 text_x=round(length + 6, 1),
-                text_y=top + label_room + bar_height - 3,
+                text_y=top + label_room + bar_height - 4,
             )
         )
-    return Chart(title=title, width=WIDTH, height=max(len(items) * row, row), bars=shown)
+    return Chart(title=title, width=BARS_WIDTH, height=max(len(items) * row, row), bars=shown)
 
 
 def columns(title: str, items: Sequence[tuple[str, float | None, str]], *, maximum: float) -> Chart:
     """Vertical columns over time, oldest left: (label, value or None for a gap, value as shown)."""
     height, top_room, gap = 160, 16, 2
-    step = WIDTH / max(len(items), 1)
+    step = COLUMNS_WIDTH / max(len(items), 1)
     shown = []
     for index, (label, value, display) in enumerate(items):
         size = (height - top_room) * ((value or 0) / maximum) if maximum else 0
@@ -76,4 +78,4 @@ def columns(title: str, items: Sequence[tuple[str, float | None, str]], *, maxim
                 text_y=round(height - size - 4, 1),
             )
         )
-    return Chart(title=title, width=WIDTH, height=height, bars=shown, axis_y=height)
+    return Chart(title=title, width=COLUMNS_WIDTH, height=height, bars=shown, axis_y=height)

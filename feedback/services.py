@@ -1,9 +1,11 @@
 """Surveys: opening one after a meeting (or as a pulse), inviting through the outbox with a
 personal link, and taking answers exactly once per invitee."""
 
+import importlib
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,8 +30,14 @@ from members.models import Membership, User
 
 
 def default_template() -> SurveyTemplate:
-    """The organisation's post-meeting template (made by a migration)."""
-    return SurveyTemplate.objects.filter(community__isnull=True).order_by("pk").first()
+    """The organisation's post-meeting template. Made by a migration, and made again from the
+    same definition if the table was emptied (a database flush, a restore without it)."""
+    template = SurveyTemplate.objects.filter(community__isnull=True).order_by("pk").first()
+    if template is None:
+        migration = importlib.import_module("feedback.migrations.0002_default_template")
+        migration.create_default(django_apps, None)
+        template = SurveyTemplate.objects.filter(community__isnull=True).order_by("pk").first()
+    return template
 
 
 def survey_create(*, template: SurveyTemplate, **fields: Any) -> Survey:

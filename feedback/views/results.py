@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -148,7 +149,7 @@ def survey_remind(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _trend(request: HttpRequest, slug: str) -> tuple[object, int, list, list]:
     community, _viewer = community_for(request.user, slug, Action.VIEW_RESULTS)
-    period = PeriodForm(request.GET)
+    period = PeriodForm(request.GET or None)
     months = period.months_or_default()
     since = timezone.now() - timedelta(days=round(months * 30.44))
     return community, period, results.meeting_trend(community, since=since), results.theme_trend(community, since=since)
@@ -163,7 +164,7 @@ def survey_trend(request: HttpRequest, slug: str) -> HttpResponse:
     rating_chart = columns(
         _("Mean rating per meeting (1 to 5)"),
         [
-            (label, row.rating, f"{row.rating:.1f}" if row.rating is not None else _("too few answers"))
+            (label, row.rating, number_format(row.rating, 1) if row.rating is not None else _("too few answers"))
             for label, row in zip(labels, meetings, strict=True)
         ],
         maximum=5,

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -213,3 +215,14 @@ def test_trend_page_queries_do_not_grow_with_meetings(client, community, facilit
         with django_assert_num_queries(7):
             page = client.get(url)
         assert page.text.count("too few answers") == 0
+
+
+def test_chart_coordinates_use_a_decimal_point_in_dutch_too(client, community):
+    survey = survey_with(community, meeting=ended_meeting(community))
+    rated(survey, 5, 4, 4)
+    client.force_login(member(community, Role.FACILITATOR, user__language="nl"))
+    for url in (reverse("survey_results", args=["auto", survey.pk]), reverse("survey_trend", args=["auto"])):
+        page = client.get(url).text
+        assert "<svg" in page
+        assert not re.search(r' (x|y|width|height|text_x)="[^"]*,', page)
+    assert "gemiddeld 4,3" in client.get(reverse("survey_results", args=["auto", survey.pk])).text

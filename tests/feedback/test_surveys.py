@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cop.models import Notification
 from feedback.links import invite_link
-from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, TemplateQuestion
+from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, SurveyTemplate, TemplateQuestion
 from feedback.services import default_template, survey_for_meeting_open, surveys_open_due
 from meetings.models import Attendance, Rsvp, Topic
 from tests.feedback.helpers import ended_meeting, member, path
@@ -146,3 +146,9 @@ def test_htmx_checks_one_question_as_it_changes_and_stores_nothing(client, invit
     assert "Prima" in fine.text
     assert client.post(url, {"validate": "999999"}, headers=headers).status_code == 400
     assert not SurveyResponse.objects.exists()
+
+
+def test_the_default_template_is_made_again_when_the_table_was_emptied():
+    SurveyTemplate.objects.all().delete()
+    assert [q.type for q in default_template().questions.all()] == ["rating", "long", "topic"]
+    assert SurveyTemplate.objects.count() == 1
