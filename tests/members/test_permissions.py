@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.models import SurveyTemplate
 from members.models import Invitation, Role
 from members.permissions import ACTIONS, Action
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -35,6 +36,10 @@ def world():
 def login(client, world, visitor):
     if visitor != "anonymous":
         client.force_login(world["people"][visitor])
+
+
+def survey_template(community):
+    return SurveyTemplate.objects.get_or_create(community=community, name="Eigen sjabloon")[0]
 
 
 # (name, method, url builder, roles that may). The url builders see the `world`.
@@ -74,6 +79,13 @@ VIEWS = [
         ACTIONS[Action.INVITE],
     ),
     ("outbox", "get", lambda w: reverse("community_outbox", args=["ours"]), ACTIONS[Action.VIEW_OUTBOX]),
+    ("survey templates", "get", lambda w: reverse("survey_templates", args=["ours"]), ACTIONS[Action.RUN_SURVEYS]),
+    (
+        "survey template",
+        "get",
+        lambda w: reverse("survey_template_edit", args=["ours", survey_template(w["ours"]).pk]),
+        ACTIONS[Action.RUN_SURVEYS],
+    ),
 ]
 
 

@@ -1,0 +1,62 @@
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+from feedback.models import SurveyTemplate
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def default_template():
+    """The default template comes from a data migration, which an earlier transactional test's
+    flush has removed. (serialized_rollback does not bring it back here: once Playwright runs,
+    the test sees a connection without the serialized data.)"""
+    importlib.import_module("feedback.migrations.0002_default_template").create_default(apps, None)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_facilitator_copies_the_default_and_adds_a_choice_question(
+    default_template, demo, live_server, visit, shoot, assert_accessible, width
+):
+    # Selectors by form and field rather than by text, so the test holds whatever the translations say.
+    page = visit("/accounts/login/", width=width)
+    log_in(page, "facilitator@gilde.demo")
+    page.goto(f"{live_server.url}/communities/autotechniek/surveys/templates/")
+    expect(page.get_by_text("Hoe waardevol was deze bijeenkomst?")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, f"survey-templates-{width}")
+
+    page.locator("form[action$='/copy/'] button").first.click()  # the default's comes first
+    expect(page).to_have_url(re.compile(r"/surveys/templates/\d+/$"))
+    copy = SurveyTemplate.objects.filter(community__slug="autotechniek").latest("pk")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Na de bijeenkomst (")
+    assert page.url.endswith(f"/surveys/templates/{copy.pk}/")
+    expect(page.locator(".question-item")).to_have_count(3)
+
+    page.locator("#id_type").select_option("single")
+    page.locator("#id_text").fill("Welke dag past jou het best?")
+    page.locator("#id_choices").fill("Dinsdag\nDonderdag\n")
+    page.locator("#id_required").check()
+    page.locator("form[action$='/questions/'] button[type=submit]").click()
+
+    added = page.locator(".question-item").last
+    expect(added).to_contain_text("Welke dag past jou het best?")
+    expect(added.locator(".question-item__choices li")).to_have_text(["Dinsdag", "Donderdag"])
+    assert list(copy.questions.values_list("position", "type", "choices", "required"))[-1] == (
+        3,
+        "single",
+        ["Dinsdag", "Donderdag"],
+        True,
+    )
+    assert_accessible(page)
+    shoot(page, f"survey-template-edit-{width}")
+
+    # Moving up swaps the list in place (htmx) and keeps focus on the button.
+    added.locator("button[id^='move-up-']").click()
+    expect(page.locator(".question-item").nth(2)).to_contain_text("Welke dag past jou het best?")
+    expect(page.locator(".question-item").nth(2).locator("button[id^='move-up-']")).to_be_focused()
