@@ -49,11 +49,18 @@ class SurveyTemplate(models.Model):
         "cop.Community", on_delete=models.CASCADE, null=True, blank=True, related_name="survey_templates"
     )
     name = models.CharField(_("name"), max_length=120)
+    # The community's choice for its post-meeting surveys; none chosen: the default template.
+    after_meetings = models.BooleanField(_("used after meetings"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("survey template")
         verbose_name_plural = _("survey templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community"], condition=models.Q(after_meetings=True), name="one_after_meetings_template"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

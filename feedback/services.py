@@ -80,8 +80,9 @@ def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None
     people = list(attended) or list(
         User.objects.filter(rsvps__meeting=meeting, rsvps__response=Response.GOING, pk__in=current)
     )
+    chosen = SurveyTemplate.objects.filter(community_id=meeting.community_id, after_meetings=True).first()
     return _survey_start(
-        template=template or default_template(),
+        template=template or chosen or default_template(),
         people=people,
         community=meeting.community,
         meeting=meeting,

@@ -153,6 +153,18 @@ def template_rename(*, template: SurveyTemplate, name: str) -> SurveyTemplate:
     return template
 
 
+@transaction.atomic
+def template_after_meetings_set(*, template: SurveyTemplate, used: bool) -> None:
+    """Makes this template the one the community's post-meeting surveys use (or, `used` False,
+    goes back to the organisation's default). A template without questions cannot be used."""
+    _own(template)
+    if used and not template.questions.exists():
+        raise ValidationError(_("Add questions first: this template has none."))
+    SurveyTemplate.objects.filter(community_id=template.community_id, after_meetings=True).update(after_meetings=False)
+    if used:
+        SurveyTemplate.objects.filter(pk=template.pk).update(after_meetings=True)
+
+
 def template_delete(*, template: SurveyTemplate) -> None:
     """Deletes the template and its questions; surveys made from it keep their own copies."""
     _own(template)

@@ -8,6 +8,7 @@ template_patterns = [
     path("<int:pk>/", survey_templates.survey_template_edit, name="survey_template_edit"),
     path("<int:pk>/copy/", survey_templates.survey_template_copy, name="survey_template_copy"),
     path("<int:pk>/delete/", survey_templates.survey_template_delete, name="survey_template_delete"),
+    path("<int:pk>/use/", survey_templates.survey_template_use, name="survey_template_use"),
     path("<int:pk>/questions/", survey_templates.survey_question_add, name="survey_question_add"),
     path("<int:pk>/questions/<int:question_pk>/", survey_templates.survey_question_edit, name="survey_question_edit"),
     path(

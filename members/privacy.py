@@ -45,11 +45,19 @@ def user_export(*, user: User) -> dict[str, Any]:
         "email_choices": {
             preference.category: preference.email for preference in NotificationPreference.objects.filter(user=user)
         },
+        "surveys": _feedback().surveys_export(user),
         "messages_sent_to_you": [
             {"kind": row.kind, "status": row.status, "created_at": row.created_at.isoformat()}
             for row in Notification.objects.filter(recipient=user).order_by("created_at")
         ],
     }
+
+
+def _feedback():
+    # Survey data lives in the feedback app, which builds on members: imported when needed.
+    from feedback import privacy  # noqa: PLC0415
+
+    return privacy
 
 
 @transaction.atomic
@@ -58,6 +66,7 @@ def user_erase(*, user: User) -> None:
     (so counts of attendance and anonymous answers stay right) and their memberships' roles and
     dates (so dashboards of past years stay right)."""
     now = timezone.now()
+    _feedback().surveys_erase(user)
     Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
     user.socialaccount_set.all().delete()
     Notification.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()

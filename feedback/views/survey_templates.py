@@ -66,6 +66,27 @@ def survey_template_copy(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     return redirect(_edit_url(community, template))
 
 
+@login_required
+@require_POST
+def survey_template_use(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Use this template after meetings, or (`used=0`) go back to the organisation's default."""
+    community = community_for(request.user, slug, Action.RUN_SURVEYS)[0]
+    template = _template(community, pk)
+    used = request.POST.get("used") != "0"
+    try:
+        survey_templates.template_after_meetings_set(template=template, used=used)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Surveys after meetings now use “%(name)s”.") % {"name": template.name}
+            if used
+            else _("Surveys after meetings use the organisation's default again."),
+        )
+    return redirect("survey_templates", slug=slug)
+
+
 def _edit_page(
     request: HttpRequest,
     community: Community,

@@ -366,3 +366,20 @@ def test_edit_page_runs_a_fixed_number_of_queries(client, community, facilitator
     with django_assert_num_queries(6):
         page = client.get(url("survey_template_edit", community, template.pk)).text
     assert page.count('class="card question-item"') == count
+
+
+def test_a_community_template_used_after_meetings(client, community, facilitator, template):
+    from tests.feedback.helpers import ended_meeting  # noqa: PLC0415
+
+    other = template_create(community=community, name="Leeg")
+    client.force_login(facilitator)
+    response = client.post(reverse("survey_template_use", args=["autotechniek", other.pk]), follow=True)
+    assert "Add questions first: this template has none." in response.text
+    client.post(reverse("survey_template_use", args=["autotechniek", template.pk]))
+    assert list(SurveyTemplate.objects.filter(after_meetings=True)) == [template]
+    survey = survey_for_meeting_open(meeting=ended_meeting(community))
+    assert [q.text for q in survey.questions.all()] == ["Eerste", "Tweede", "Derde"]
+    client.post(reverse("survey_template_use", args=["autotechniek", template.pk]), {"used": "0"})
+    assert not SurveyTemplate.objects.filter(after_meetings=True).exists()
+    elsewhere = survey_for_meeting_open(meeting=ended_meeting(community))
+    assert elsewhere.questions.first().text == "Hoe waardevol was deze bijeenkomst?"

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.models import SurveyTemplate
+from feedback.models import Survey, SurveyTemplate
+from feedback.services import default_template
 from members.models import Invitation, Role
 from members.permissions import ACTIONS, Action
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -39,7 +40,21 @@ def login(client, world, visitor):
 
 
 def survey_template(community):
-    return SurveyTemplate.objects.get_or_create(community=community, name="Eigen sjabloon")[0]
+    template, created = SurveyTemplate.objects.get_or_create(community=community, name="Eigen sjabloon")
+    if created:
+        template.questions.create(type="short", text="Wat ging goed?")
+    return template
+
+
+def survey(community):
+    """A survey of `community` with three answers, so that its results are shown."""
+    from tests.feedback.helpers import bulk_answers, survey_with  # noqa: PLC0415
+
+    found = Survey.objects.filter(community=community).first()
+    if found is None:
+        found = survey_with(community)
+        bulk_answers(found, 3)
+    return found
 
 
 # (name, method, url builder, roles that may). The url builders see the `world`.
@@ -86,6 +101,34 @@ VIEWS = [
         lambda w: reverse("survey_template_edit", args=["ours", survey_template(w["ours"]).pk]),
         ACTIONS[Action.RUN_SURVEYS],
     ),
+    ("surveys", "get", lambda w: reverse("survey_list", args=["ours"]), ACTIONS[Action.VIEW_RESULTS]),
+    ("survey trend", "get", lambda w: reverse("survey_trend", args=["ours"]), ACTIONS[Action.VIEW_RESULTS]),
+    ("survey trend csv", "get", lambda w: reverse("survey_trend_csv", args=["ours"]), ACTIONS[Action.VIEW_RESULTS]),
+    (
+        "survey results",
+        "get",
+        lambda w: reverse("survey_results", args=["ours", survey(w["ours"]).pk]),
+        ACTIONS[Action.VIEW_RESULTS],
+    ),
+    (
+        "survey results csv",
+        "get",
+        lambda w: reverse("survey_results_csv", args=["ours", survey(w["ours"]).pk]),
+        ACTIONS[Action.VIEW_RESULTS],
+    ),
+    (
+        "extra reminder",
+        "post",
+        lambda w: reverse("survey_remind", args=["ours", survey(w["ours"]).pk]),
+        ACTIONS[Action.RUN_SURVEYS],
+    ),
+    ("pulse survey", "post", lambda w: reverse("survey_pulse", args=["ours"]), ACTIONS[Action.RUN_SURVEYS]),
+    (
+        "template after meetings",
+        "post",
+        lambda w: reverse("survey_template_use", args=["ours", survey_template(w["ours"]).pk]),
+        ACTIONS[Action.RUN_SURVEYS],
+    ),
 ]
 
 
@@ -94,6 +137,7 @@ VIEWS = [
 def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     login(client, world, visitor)
     data = {"domain_statement": "Nieuw domein", "learning_goals": "Leren", "mentor": ""}
+    data |= {"title": "Hoe gaat het?", "template": default_template().pk, "days": 7}
     response = getattr(client, method)(url(world), data)
     if visitor == "anonymous":
         assert response.status_code == 302
@@ -109,6 +153,12 @@ def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     assert (world["ours"].domain_statement == "Nieuw domein") == (name == "edit domain" and visitor in allowed)
     world["invitation"].refresh_from_db()
     assert (world["invitation"].revoked_at is not None) == (name == "revoke" and visitor in allowed)
+    pulses = Survey.objects.filter(kind="pulse").count()
+    assert pulses == (1 if name == "pulse survey" and visitor in allowed else 0)
+    reminded = Survey.objects.filter(extra_reminder_at__isnull=False).exists()
+    assert reminded == (name == "extra reminder" and visitor in allowed)
+    after_meetings = SurveyTemplate.objects.filter(after_meetings=True).exists()
+    assert after_meetings == (name == "template after meetings" and visitor in allowed)
 
 
 def test_another_communitys_invitation_cannot_be_touched_through_ours(client, world):

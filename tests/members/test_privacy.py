@@ -10,7 +10,7 @@ from django.utils import timezone
 from cop.models import Notification, NotificationPreference
 from cop.notifications.services import preference_set
 from members.models import Invitation, Membership, Role, User
-from members.privacy import alumni_erase, internships_end, user_erase
+from members.privacy import alumni_erase, internships_end, user_erase, user_export
 from members.tasks import daily
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, announcement
 
@@ -141,3 +141,20 @@ def test_erasure_keeps_past_leaving_dates_and_removes_invitations_under_an_old_a
     user_erase(user=person)
     assert Membership.objects.get(pk=left.pk).left_at == left.left_at
     assert not Invitation.objects.filter(accepted_by=person).exists()
+
+
+def test_survey_answers_are_exported_and_erasure_unties_them(intern):
+    from feedback.models import Answer, SurveyResponse  # noqa: PLC0415
+    from tests.feedback.helpers import answer, survey_with  # noqa: PLC0415
+
+    survey = survey_with(intern.community)
+    rating, valuable, _topics = survey.questions.all()
+    answer(survey, intern.user, {rating.pk: {"number": 4}, valuable.pk: {"text": "Mijn begeleider Marco"}})
+    exported = user_export(user=intern.user)["surveys"]
+    assert [(row["survey"], [(a["number"], a["text"]) for a in row["answers"]]) for row in exported] == [
+        ("Hoe gaat je stage?", [(4, ""), (None, "Mijn begeleider Marco")])
+    ]
+    user_erase(user=intern.user)
+    response = SurveyResponse.objects.get()
+    assert (response.invite, response.submitted_at, response.updated_at) == (None, survey.opens_at, survey.opens_at)
+    assert list(Answer.objects.values_list("number", "text")) == [(4, "")]
