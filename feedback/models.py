@@ -38,6 +38,16 @@ class QuestionFields(models.Model):
     def scale_values(self) -> range:
         return range(1, 6) if self.type == QuestionType.RATING else range(11)
 
+    def content(self) -> dict[str, object]:
+        """What a copy of this question takes along (to a survey, or a copied template)."""
+        return {
+            "type": self.type,
+            "text": self.text,
+            "text_en": self.text_en,
+            "choices": list(self.choices),
+            "required": self.required,
+        }
+
     def text_in(self, language: str) -> str:
         return self.text_en if language == "en" and self.text_en else self.text
 

@@ -45,15 +45,7 @@ def survey_create(*, template: SurveyTemplate, **fields: Any) -> Survey:
     never changes this survey or its results."""
     survey = Survey.objects.create(**fields)
     SurveyQuestion.objects.bulk_create(
-        SurveyQuestion(
-            survey=survey,
-            position=question.position,
-            type=question.type,
-            text=question.text,
-            text_en=question.text_en,
-            choices=question.choices,
-            required=question.required,
-        )
+        SurveyQuestion(survey=survey, position=question.position, **question.content())
         for question in template.questions.all()
     )
     return survey

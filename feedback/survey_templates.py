@@ -131,15 +131,7 @@ def template_copy(*, source: SurveyTemplate, community: Community, name: str = "
         community=community, name=_name_clean(name or _("%(name)s (copy)") % {"name": source.name})
     )
     TemplateQuestion.objects.bulk_create(
-        TemplateQuestion(
-            template=template,
-            position=position,
-            type=question.type,
-            text=question.text,
-            text_en=question.text_en,
-            choices=list(question.choices),
-            required=question.required,
-        )
+        TemplateQuestion(template=template, position=position, **question.content())
         for position, question in enumerate(source.questions.order_by("position", "pk"))
     )
     return template
