@@ -1,4 +1,17 @@
 from cop.models.community import Community, DomainStatementRevision, Heartbeat
 from cop.models.notification import ChatWebhook, Notification, NotificationPreference
+from cop.models.success import VALUE_EXPLAINED, Kudos, Success, SuccessKind, ValueCycle
 
-__all__ = ["ChatWebhook", "Community", "DomainStatementRevision", "Heartbeat", "Notification", "NotificationPreference"]
+__all__ = [
+    "VALUE_EXPLAINED",
+    "ChatWebhook",
+    "Community",
+    "DomainStatementRevision",
+    "Heartbeat",
+    "Kudos",
+    "Notification",
+    "NotificationPreference",
+    "Success",
+    "SuccessKind",
+    "ValueCycle",
+]
