@@ -29,6 +29,9 @@ class Action(StrEnum):
     RUN_SURVEYS = "run_surveys"  # templates, pulse surveys, who has not answered, reminders
     VIEW_RESULTS = "view_results"  # survey results and trends: aggregates, above the threshold
     READ_FREE_TEXT = "read_free_text"  # the free-text answers themselves
+    VIEW_SUCCESSES = "view_successes"  # the success wall: stories, value cycles, kudos counts
+    SHARE_SUCCESS = "share_success"  # share a success, give kudos
+    MODERATE_SUCCESSES = "moderate_successes"  # feature, hide and unhide successes; see hidden ones
 
 
 MEMBER_ROLES = frozenset(Role.values)
@@ -48,6 +51,10 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.VIEW_RESULTS: frozenset({Role.FACILITATOR, MANAGER, ADMIN}),
     # What someone wrote is for the community's facilitators only: not managers, not admins.
     Action.READ_FREE_TEXT: frozenset({Role.FACILITATOR}),
+    # Management sees the stories (that is what they are for), but kudos come from colleagues.
+    Action.VIEW_SUCCESSES: MEMBER_ROLES | {MANAGER, ADMIN},
+    Action.SHARE_SUCCESS: MEMBER_ROLES,
+    Action.MODERATE_SUCCESSES: frozenset({Role.FACILITATOR, ADMIN}),
 }
 
 
