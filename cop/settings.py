@@ -185,6 +185,20 @@ SURVEY_OPEN_DAYS = env_int("SURVEY_OPEN_DAYS", 7, minimum=1)
 SURVEY_REMINDER_DAYS = tuple(int(day) for day in env_list("SURVEY_REMINDER_DAYS", ["2", "5"]))[:2]
 # Results and breakdowns stay hidden, for everyone, until this many people answered.
 SURVEY_ANONYMITY_THRESHOLD = env_int("SURVEY_ANONYMITY_THRESHOLD", 3, minimum=1)
+
+# --- The health check (cop/checklist.py; documented in the README) ----------------------------
+HEALTH_DOMAIN_DAYS = env_int("HEALTH_DOMAIN_DAYS", 365, minimum=1)  # domain revisited within
+HEALTH_MIN_MEMBERS = env_int("HEALTH_MIN_MEMBERS", 4, minimum=1)  # fewer current members: red
+HEALTH_TAKING_PART_AMBER = env_int("HEALTH_TAKING_PART_AMBER", 40)  # % at participant or higher
+HEALTH_TAKING_PART_RED = env_int("HEALTH_TAKING_PART_RED", 20)
+HEALTH_PLANNED_DAYS = env_int("HEALTH_PLANNED_DAYS", 45, minimum=1)  # a meeting planned within
+HEALTH_ATTENDANCE_AMBER = env_int("HEALTH_ATTENDANCE_AMBER", 60)  # % of "going" who came
+HEALTH_RECENT_MEETINGS = env_int("HEALTH_RECENT_MEETINGS", 3, minimum=1)  # attendance, response
+HEALTH_RESPONSE_AMBER = env_int("HEALTH_RESPONSE_AMBER", 50)  # survey response rate %
+HEALTH_RESPONSE_RED = env_int("HEALTH_RESPONSE_RED", 25)
+HEALTH_TOPIC_WAIT_DAYS = env_int("HEALTH_TOPIC_WAIT_DAYS", 60, minimum=1)
+HEALTH_TOPICS_WAITING = env_int("HEALTH_TOPICS_WAITING", 3, minimum=1)  # that many waiting: amber
+HEALTH_SUCCESS_DAYS = env_int("HEALTH_SUCCESS_DAYS", 90, minimum=1)  # a success shared within
 # Recurring series generate their meetings this many days ahead.
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 90, minimum=7)
 # Alumni (interns whose internship ended) are erased this many days later; 0 keeps them.

@@ -213,3 +213,40 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+
+class Level(models.TextChoices):
+    """The participation ladder, from the periphery to the core (rules: members/ladder.py)."""
+
+    NEWCOMER = "newcomer", _("newcomer")
+    OBSERVER = "observer", _("observer")
+    PARTICIPANT = "participant", _("participant")
+    CONTRIBUTOR = "contributor", _("contributor")
+    CORE = "core", _("core")
+
+
+LEVEL_RANK = {level: rank for rank, level in enumerate(Level.values)}
+
+
+class ParticipationLevel(models.Model):
+    """A member's rung on the ladder in one community for one month: derived by the daily job
+    from what they did, never typed in. Stored so dashboards aggregate it in the database."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="levels")
+    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="levels")
+    month = models.DateField()  # the first day of the month
+    level = models.CharField(max_length=12, choices=Level.choices)
+    rank = models.PositiveSmallIntegerField()  # LEVEL_RANK[level]: 0 newcomer … 4 core
+    # The evidence the level was derived from, in the three months up to and including `month`.
+    attended = models.PositiveSmallIntegerField(default=0)
+    answered = models.PositiveSmallIntegerField(default=0)
+    contributed = models.PositiveSmallIntegerField(default=0)
+    hosted = models.PositiveSmallIntegerField(default=0)
+    mentoring = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "community", "month"], name="level_once_per_month")]
+        indexes = [models.Index(fields=["community", "month", "rank"], name="level_community_month")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.community} · {self.month:%Y-%m}: {self.level}"
