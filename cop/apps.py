@@ -8,3 +8,7 @@ class CopConfig(AppConfig):
 
     def ready(self) -> None:
         from cop import checks  # noqa: F401, PLC0415 (registering checks must wait for the app registry)
+        from cop.models.notification import Category  # noqa: PLC0415 (models are ready only now)
+        from cop.notifications.kinds import Kind, register  # noqa: PLC0415
+
+        register(Kind("success.shared", _("New success"), Category.ANNOUNCEMENT, template="notifications/success"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("meetings.urls")),
     path("", include("feedback.urls")),
+    path("", include("cop.success_urls")),
     path("notifications/preferences/", notification_views.preferences, name="notification_preferences"),
     path("notifications/unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
     path("communities/<slug:slug>/", views.community_detail, name="community_detail"),

@@ -137,6 +137,7 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_invite": allowed(viewer, Action.INVITE),
         "can_see_members": allowed(viewer, Action.VIEW_DIRECTORY),
         "can_see_results": allowed(viewer, Action.VIEW_RESULTS),
+        "can_see_successes": allowed(viewer, Action.VIEW_SUCCESSES),
         "form": form,
         "facilitators": community_facilitators(community_id=community.pk),
         "revisions": domain_revisions(community_id=community.pk) if can_edit else [],
