@@ -122,7 +122,7 @@ def test_alumni_are_erased_after_the_retention_period_only(intern, settings):
 
 def test_the_daily_job_runs_both(intern, settings):
     settings.ALUMNI_RETENTION_DAYS = 0
-    assert daily.apply().get() == {"alumni": 1, "erased": 0}
+    assert daily.apply().get() == {"alumni": 1, "erased": 0, "levels": 2}
 
 
 def test_erasure_keeps_past_leaving_dates_and_removes_invitations_under_an_old_address(intern):
