@@ -183,6 +183,9 @@ def seed_demo() -> list[tuple[str, str]]:
     from feedback import demo as feedback_demo  # noqa: PLC0415 (idem: feedback builds on meetings)
 
     feedback_demo.seed(list(communities.values()))
+    from cop import success_demo  # noqa: PLC0415 (idem: successes link to the meetings and topics above)
+
+    success_demo.seed(list(communities.values()))
     return [(person.email, person.login) for person in PEOPLE if person.login]
 
 
