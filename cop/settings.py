@@ -181,6 +181,8 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24, minimum=1)
 # A post-meeting survey stays open this many days.
 SURVEY_OPEN_DAYS = env_int("SURVEY_OPEN_DAYS", 7, minimum=1)
+# ...and opens this long after the meeting ended, so attendance ticked at its close counts.
+SURVEY_OPEN_AFTER_MINUTES = env_int("SURVEY_OPEN_AFTER_MINUTES", 30)
 # Those who have not answered are reminded this many days after the invitation (at most twice).
 SURVEY_REMINDER_DAYS = tuple(int(day) for day in env_list("SURVEY_REMINDER_DAYS", ["2", "5"]))[:2]
 # Results and breakdowns stay hidden, for everyone, until this many people answered.

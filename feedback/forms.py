@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -9,13 +11,16 @@ from members.models import Role
 
 
 def templates_for(community: Community) -> QuerySet[SurveyTemplate]:
-    """The organisation's default template and the community's own ones."""
-    return SurveyTemplate.objects.filter(Q(community__isnull=True) | Q(community=community)).order_by(
-        "community", "name"
-    )
+    """The organisation's default template and the community's own ones that have questions."""
+    with_questions = SurveyTemplate.objects.filter(questions__isnull=False).values("pk")
+    return SurveyTemplate.objects.filter(
+        Q(community__isnull=True) | Q(community=community), pk__in=with_questions
+    ).order_by("community", "name")
 
 
 class PulseForm(forms.Form):
+    # Sending the same form twice (a double click, a reload) makes one survey.
+    form_key = forms.CharField(widget=forms.HiddenInput, initial=lambda: secrets.token_urlsafe(24), max_length=64)
     title = forms.CharField(label=_("Title"), max_length=200, initial=_("How is your internship going?"))
     template = forms.ModelChoiceField(label=_("Questions"), queryset=SurveyTemplate.objects.none(), empty_label=None)
     role = forms.ChoiceField(label=_("Who is asked"), required=False)

@@ -106,6 +106,10 @@ class Survey(models.Model):
     )
     # The facilitator's one extra reminder to everyone who has not answered yet.
     extra_reminder_at = models.DateTimeField(null=True, blank=True)
+    # Anonymous surveys: when their topic requests went to the backlog (at closing, all at once).
+    topics_released_at = models.DateTimeField(null=True, blank=True)
+    # A pulse form's one-time key: sending the same form twice makes one survey.
+    form_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     opens_at = models.DateTimeField(default=timezone.now)
     closes_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)

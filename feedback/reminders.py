@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cop.notifications.services import notifications_queue
 from feedback.links import invite_link
 from feedback.models import Survey, SurveyInvite
+from members.models import Membership
 
 # Invites handled per run of the periodic job; the rest wait for the next run.
 BATCH = 500
@@ -41,9 +42,17 @@ def invitations_queue(survey: Survey, invites: list[SurveyInvite], *, occasion: 
         )
 
 
+def _still_member() -> Exists:
+    """The invitee is still a current member of the survey's community: no reminders to those
+    who left."""
+    return Exists(
+        Membership.objects.current().filter(user_id=OuterRef("user_id"), community_id=OuterRef("survey__community_id"))
+    )
+
+
 def waiting(survey: Survey) -> QuerySet[SurveyInvite]:
-    """Invitees who have not answered yet."""
-    return survey.invites.filter(responded_at__isnull=True, user__is_active=True)
+    """Invitees who have not answered yet (and can still be reminded)."""
+    return survey.invites.filter(_still_member(), responded_at__isnull=True, user__is_active=True)
 
 
 def reminders_send_due(*, now: timezone.datetime | None = None) -> int:
@@ -60,6 +69,7 @@ def reminders_send_due(*, now: timezone.datetime | None = None) -> int:
             due = list(
                 SurveyInvite.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(
+                    _still_member(),
                     responded_at__isnull=True,
                     reminders_sent__lt=step + 1,
                     created_at__lte=now - timedelta(days=days[step]),

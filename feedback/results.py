@@ -11,10 +11,10 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 
 from cop.models import Community
-from feedback.models import Answer, QuestionType, Survey, SurveyInvite, SurveyQuestion, SurveyResponse
+from feedback.models import Answer, QuestionType, Survey, SurveyInvite, SurveyQuestion
 
 TEXT_TYPES = frozenset({QuestionType.SHORT, QuestionType.LONG, QuestionType.TOPIC})
 NUMBER_TYPES = frozenset({QuestionType.RATING, QuestionType.SCALE})
@@ -43,6 +43,7 @@ class QuestionResult:
     buckets: list[Bucket] = field(default_factory=list)
     mean: float | None = None
     texts: list[str] = field(default_factory=list)
+    hidden: bool = False  # answered by fewer than the threshold
 
     @property
     def is_text(self) -> bool:
@@ -53,13 +54,20 @@ class QuestionResult:
 class SurveyResults:
     survey: Survey
     invited: int
-    responded: int
-    shown: bool  # False while fewer than the threshold answered
+    responded: int  # invitees who answered: the response rate
+    responses: int  # stored responses (a departed member's stays): the threshold
+    shown: bool  # False while fewer than the threshold answered, or an anonymous survey is open
     questions: list[QuestionResult]
 
     @property
     def rate(self) -> int | None:
         return rate(self.responded, self.invited)
+
+    @property
+    def waits_for_closing(self) -> bool:
+        """An anonymous survey shows results once closed: while it is open, each new answer
+        would change the figures just as a name drops off the "not answered yet" list."""
+        return self.survey.anonymous and self.survey.is_open
 
     @property
     def threshold(self) -> int:
@@ -83,17 +91,26 @@ def _choice_counts(survey: Survey) -> dict[tuple[int, str], int]:
 
 def survey_results(survey: Survey, *, with_texts: bool) -> SurveyResults:
     """Response rate and, above the threshold, every question's distribution (and the free
-    text, when `with_texts`). Six queries at most, whatever the number of responses."""
+    text, when `with_texts`). Seven queries at most, whatever the number of responses. A
+    question answered by fewer than the threshold stays hidden too (empty responses count
+    towards the survey's total, not towards a question's)."""
     counts = SurveyInvite.objects.filter(survey=survey).aggregate(
         invited=Count("pk"), responded=Count("pk", filter=Q(responded_at__isnull=False))
     )
-    responded = survey.responses.count()
+    responses = survey.responses.count()
     questions = list(survey.questions.all())
-    shown = responded >= threshold()
+    shown = responses >= threshold() and not (survey.anonymous and survey.is_open)
     results = [QuestionResult(question=question) for question in questions]
     if shown and questions:
-        _fill(survey, results, responded=responded, with_texts=with_texts)
-    return SurveyResults(survey=survey, invited=counts["invited"], responded=responded, shown=shown, questions=results)
+        _fill(survey, results, responded=responses, with_texts=with_texts)
+    return SurveyResults(
+        survey=survey,
+        invited=counts["invited"],
+        responded=counts["responded"],
+        responses=responses,
+        shown=shown,
+        questions=results,
+    )
 
 
 def _fill(survey: Survey, results: list[QuestionResult], *, responded: int, with_texts: bool) -> None:
@@ -112,6 +129,9 @@ def _fill(survey: Survey, results: list[QuestionResult], *, responded: int, with
     for result in results:
         question = result.question
         result.answered = answered.get(question.pk, 0)
+        if result.answered < threshold():
+            result.hidden = True
+            continue
         if question.type in NUMBER_TYPES:
             pairs = [(str(n), numbers.get((question.pk, n), 0)) for n in question.scale_values]
             total = sum(count for _label, count in pairs)
@@ -167,16 +187,25 @@ def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
         .annotate(mean=Avg("number"))
         .values("mean")[:1]
     )
+    rated = (
+        Answer.objects.filter(question__survey=OuterRef("pk"), question__type=QuestionType.RATING)
+        .values("question__survey")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     surveys = (
         Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
         .annotate(
             invited=_count(invites),
             responded=_count(invites.filter(responded_at__isnull=False)),
-            answers=_count(SurveyResponse.objects.filter(survey=OuterRef("pk"))),
+            answers=Coalesce(Subquery(rated), 0),
             rating=Subquery(ratings),
+            hidden=Q(anonymous=True, closes_at__gt=Now()),
         )
         .order_by("meeting__starts_at")
-        .values("pk", "title", "meeting__theme", "meeting__starts_at", "invited", "responded", "answers", "rating")
+        .values(
+            "pk", "title", "meeting__theme", "meeting__starts_at", "invited", "responded", "answers", "rating", "hidden"
+        )
     )
     return [
         TrendRow(
@@ -186,7 +215,7 @@ def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
             when=row["meeting__starts_at"],
             invited=row["invited"],
             responded=row["responded"],
-            rating=row["rating"] if row["answers"] >= threshold() else None,
+            rating=row["rating"] if row["answers"] >= threshold() and not row["hidden"] else None,
         )
         for row in surveys
     ]
@@ -206,28 +235,31 @@ def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:
             responded=Count("pk", filter=Q(responded_at__isnull=False)),
         )
     }
+    # Only meetings whose own rating is shown count towards their theme's: otherwise a hidden
+    # rating could be worked out from the theme's mean and the shown ones.
+    shown = (
+        Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
+        .exclude(anonymous=True, closes_at__gt=Now())
+        .annotate(rated=Count("questions__answers", filter=Q(questions__type=QuestionType.RATING)))
+        .filter(rated__gte=threshold())
+        .values("pk")
+    )
     ratings = {
         row["question__survey__meeting__theme"]: row
-        for row in Answer.objects.filter(
-            question__survey__community=community,
-            question__survey__meeting__isnull=False,
-            question__survey__meeting__starts_at__gte=since,
-            question__type=QuestionType.RATING,
-        )
+        for row in Answer.objects.filter(question__survey__in=shown, question__type=QuestionType.RATING)
         .values("question__survey__meeting__theme")
         .annotate(mean=Avg("number"), responses=Count("response", distinct=True))
     }
     rows = []
     for theme, row in rates.items():
         rated = ratings.get(theme)
-        shown = rated is not None and rated["responses"] >= threshold()
         rows.append(
             ThemeRow(
                 theme=theme,
                 meetings=row["meetings"],
                 invited=row["invited"],
                 responded=row["responded"],
-                rating=rated["mean"] if shown else None,
+                rating=rated["mean"] if rated else None,
             )
         )
     return sorted(rows, key=lambda row: (row.rating is None, -(row.rating or 0), row.theme))

@@ -2,13 +2,14 @@
 personal link, and taking answers exactly once per invitee."""
 
 import importlib
+import random
 from datetime import timedelta
 from typing import Any
 
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,8 @@ def survey_create(*, template: SurveyTemplate, **fields: Any) -> Survey:
 
 def _survey_start(*, template: SurveyTemplate, people: list[User], **fields: Any) -> Survey:
     """Creates the survey (see `survey_create`) and invites each person once."""
+    if not template.questions.exists():
+        raise ValidationError(_("This template has no questions yet."))
     survey = survey_create(template=template, **fields)
     SurveyInvite.objects.bulk_create([SurveyInvite(survey=survey, user=person) for person in people])
     invitations_queue(survey, list(survey.invites.select_related("user")))
@@ -72,7 +75,9 @@ def survey_for_meeting_open(*, meeting: Meeting, template: SurveyTemplate | None
     people = list(attended) or list(
         User.objects.filter(rsvps__meeting=meeting, rsvps__response=Response.GOING, pk__in=current)
     )
-    chosen = SurveyTemplate.objects.filter(community_id=meeting.community_id, after_meetings=True).first()
+    chosen = SurveyTemplate.objects.filter(
+        community_id=meeting.community_id, after_meetings=True, questions__isnull=False
+    ).first()
     return _survey_start(
         template=template or chosen or default_template(),
         people=people,
@@ -94,25 +99,35 @@ def pulse_send(
     role: str = "",
     anonymous: bool = False,
     days: int | None = None,
+    form_key: str | None = None,
 ) -> Survey:
-    """A survey to the whole community, or to one role in it, outside any meeting."""
+    """A survey to the whole community, or to one role in it, outside any meeting. The same
+    `form_key` (a form sent twice, a double click) makes one survey: the first is returned."""
+    if form_key and (sent := Survey.objects.filter(form_key=form_key).first()):
+        return sent
     members = Membership.objects.current().filter(community=community, user__is_active=True)
     if role:
         members = members.filter(role=role)
     people = list(User.objects.filter(pk__in=members.values("user_id")))
     if not people:
         raise ValidationError(_("Nobody to ask: no current member of this community has that role."))
-    return _survey_start(
-        template=template,
-        people=people,
-        community=community,
-        kind=SurveyKind.PULSE,
-        title=title,
-        anonymous=anonymous,
-        audience_role=role,
-        created_by=by,
-        closes_at=timezone.now() + timedelta(days=days or settings.SURVEY_OPEN_DAYS),
-    )
+    try:
+        with transaction.atomic():
+            return _survey_start(
+                template=template,
+                people=people,
+                community=community,
+                kind=SurveyKind.PULSE,
+                title=title,
+                anonymous=anonymous,
+                audience_role=role,
+                created_by=by,
+                form_key=form_key or None,
+                closes_at=timezone.now() + timedelta(days=days or settings.SURVEY_OPEN_DAYS),
+            )
+    except IntegrityError:
+        # The same form at the same moment: the other request made it.
+        return Survey.objects.get(form_key=form_key)
 
 
 def surveys_open_due(*, now: timezone.datetime | None = None) -> int:
@@ -120,7 +135,8 @@ def surveys_open_due(*, now: timezone.datetime | None = None) -> int:
     now = now or timezone.now()
     ended = Meeting.objects.filter(
         status=MeetingStatus.PUBLISHED,
-        ends_at__lte=now,
+        # A little after the end: attendance ticked at the close of the meeting still counts.
+        ends_at__lte=now - timedelta(minutes=settings.SURVEY_OPEN_AFTER_MINUTES),
         ends_at__gte=now - timedelta(days=settings.SURVEY_OPEN_DAYS),
         survey__isnull=True,
     ).select_related("community")
@@ -147,7 +163,7 @@ def _clean(question: SurveyQuestion, raw: Any) -> dict[str, Any] | None:
             raise ValidationError(_("Choose one of the options."))
         return {"options": [raw]}
     if question.type == QuestionType.MULTIPLE:
-        picked = [item for item in (raw or []) if item]
+        picked = list(dict.fromkeys(item for item in (raw or []) if item))  # each option once
         if any(item not in question.choices for item in picked):
             raise ValidationError(_("Choose from the options."))
         return {"options": picked} if picked else None
@@ -186,6 +202,7 @@ def response_submit(*, invite: SurveyInvite, answers: dict[int, dict]) -> Survey
     if not survey.is_open:
         raise ValidationError(_("This survey is closed."))
     now = timezone.now()
+    asked_before: set[str] = set()
     if survey.anonymous:
         claimed = SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
         if not claimed:
@@ -199,24 +216,48 @@ def response_submit(*, invite: SurveyInvite, answers: dict[int, dict]) -> Survey
         response.updated_at = now
         response.save(update_fields=["updated_at"])
         if not created:
+            # Topics asked before were suggested then: only new lines are suggested again.
+            asked_before = set(_topic_lines(response.answers.filter(question__type=QuestionType.TOPIC)))
             response.answers.all().delete()
         SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
     Answer.objects.bulk_create(
         Answer(response=response, question_id=question_id, **value) for question_id, value in answers.items()
     )
-    _topics_from(survey, invite, answers)
+    if not survey.anonymous:
+        # An anonymous survey's topics wait for its closing (topics_release_due): appearing in
+        # the backlog the moment someone answers would tell who asked.
+        topics = survey.questions.filter(type=QuestionType.TOPIC, pk__in=list(answers)).values_list("pk", flat=True)
+        lines = _topic_lines([answers[pk] for pk in topics])
+        _suggest(survey, [line for line in lines if line not in asked_before], by=invite.user)
     return response
 
 
-def _topics_from(survey: Survey, invite: SurveyInvite, answers: dict[int, dict]) -> None:
-    """Topic-request answers become backlog suggestions (deduplicated against open topics);
-    on an anonymous survey without naming who asked."""
-    for question in survey.questions.filter(type=QuestionType.TOPIC, pk__in=list(answers)):
-        for line in answers[question.pk]["text"].splitlines():
-            if line.strip(" -•*"):
-                topic_suggest(
-                    community=survey.community,
-                    title=line.strip(" -•*"),
-                    by=None if survey.anonymous else invite.user,
-                    source=TopicSource.SURVEY,
-                )
+def _topic_lines(answers: Any) -> list[str]:
+    """The topics in topic-request answers (stored rows or cleaned values): one per line."""
+    lines = []
+    for answer in answers:
+        text = answer["text"] if isinstance(answer, dict) else answer.text
+        lines.extend(line.strip(" -•*") for line in text.splitlines() if line.strip(" -•*"))
+    return lines
+
+
+def _suggest(survey: Survey, lines: list[str], *, by: User | None) -> None:
+    """Backlog suggestions (source: survey), deduplicated against open topics."""
+    for line in lines:
+        topic_suggest(community=survey.community, title=line, by=by, source=TopicSource.SURVEY)
+
+
+def topics_release_due(*, now: timezone.datetime | None = None) -> int:
+    """Periodic: the topic requests of anonymous surveys that closed go to the backlog, all at
+    once, in random order and without an asker."""
+    now = now or timezone.now()
+    released = 0
+    for survey in Survey.objects.filter(anonymous=True, closes_at__lte=now, topics_released_at__isnull=True):
+        with transaction.atomic():
+            if not Survey.objects.filter(pk=survey.pk, topics_released_at__isnull=True).update(topics_released_at=now):
+                continue
+            lines = _topic_lines(Answer.objects.filter(question__survey=survey, question__type=QuestionType.TOPIC))
+            random.shuffle(lines)
+            _suggest(survey, lines, by=None)
+            released += len(lines)
+    return released

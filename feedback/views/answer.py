@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -24,8 +25,14 @@ def _stored(invite: object, questions: list) -> dict[int, object]:
     if response is None:
         return {}
     values = {}
+    kinds = {question.pk: question.type for question in questions}
     for answer in response.answers.all():
-        values[answer.question_id] = answer.number if answer.number is not None else (answer.options or answer.text)
+        if answer.number is not None:
+            values[answer.question_id] = answer.number
+        elif kinds.get(answer.question_id) == QuestionType.SINGLE:
+            values[answer.question_id] = answer.options[0] if answer.options else None
+        else:
+            values[answer.question_id] = answer.options or answer.text
     return values
 
 
@@ -65,7 +72,14 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         values = _posted(request, questions)
         answers, errors = answers_validate(survey=survey, data=values)
         if not errors:
-            response_submit(invite=invite, answers=answers)
+            try:
+                response_submit(invite=invite, answers=answers)
+            except ValidationError:
+                # A second click on an anonymous survey, or the survey closed meanwhile: the
+                # first answer stands; say what happened rather than fail.
+                survey.refresh_from_db()
+                if not survey.is_open:
+                    return render(request, "feedback/closed.html", {"survey": survey}, status=410)
             return render(request, "feedback/thanks.html", {"survey": survey})
     rows = [_row(q, invite.user.language, values.get(q.pk), errors.get(q.pk)) for q in questions]
     context = {"survey": survey, "rows": rows, "invite": invite, "already_anonymous": already_anonymous}

@@ -67,6 +67,7 @@ def pulse_create(request: HttpRequest, slug: str) -> HttpResponse:
                 role=data["role"],
                 anonymous=data["anonymous"],
                 days=data["days"],
+                form_key=data["form_key"],
             )
         except ValidationError as error:
             form.add_error("role", error)
@@ -81,17 +82,18 @@ def pulse_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "feedback/surveys.html", context, status=400)
 
 
-def _charts(outcome: results.SurveyResults) -> list[dict]:
+def _charts(outcome: results.SurveyResults, language: str) -> list[dict]:
     rows = []
     for index, result in enumerate(outcome.questions):
         chart = None
+        text = result.question.text_in(language)
         if result.buckets:
             chart = bars(
-                result.question.text,
+                text,
                 [(bucket.label, bucket.count, f"{bucket.count} · {bucket.percent}%") for bucket in result.buckets],
                 maximum=max([bucket.count for bucket in result.buckets] + [1]),
             )
-        rows.append({"result": result, "chart": chart, "id": f"q{index}"})
+        rows.append({"result": result, "chart": chart, "id": f"q{index}", "text": text})
     return rows
 
 
@@ -106,7 +108,7 @@ def survey_results(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "community": survey.community,
         "survey": survey,
         "outcome": outcome,
-        "rows": _charts(outcome),
+        "rows": _charts(outcome, request.LANGUAGE_CODE),
         "facilitator": facilitator,
         "waiting": waiting,
         "can_remind": facilitator and survey.is_open and survey.extra_reminder_at is None and bool(waiting),

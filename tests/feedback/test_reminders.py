@@ -113,3 +113,26 @@ def test_a_pulse_survey_to_one_role_or_the_whole_community():
     assert Notification.objects.filter(kind="survey.invitation", subject_id=pulse.pk).count() == 2
     everyone = pulse_send(community=community, template=default_template(), title="Rondje", by=facilitator)
     assert set(everyone.invites.values_list("user", flat=True)) == interns | {mentor.pk, facilitator.pk}
+
+
+def test_no_reminder_to_someone_who_left_the_community(survey):
+    leaver = survey.invites.order_by("user").first().user
+    leaver.memberships.update(left_at=timezone.now())
+    age(survey, 3)
+    assert reminders_send_due() == 2
+    assert extra_reminder_send(survey=survey) == 2
+    assert not Notification.objects.filter(kind="survey.reminder", recipient=leaver).exists()
+
+
+def test_the_same_pulse_form_sent_twice_makes_one_survey():
+    meeting = ended_meeting()
+    facilitator = member(meeting.community, role=Role.FACILITATOR)
+    first, second = (
+        pulse_send(
+            community=meeting.community, template=default_template(), title="Rondje", by=facilitator, form_key="k1"
+        )
+        for _ in range(2)
+    )
+    assert first == second
+    assert Survey.objects.filter(kind="pulse").count() == 1
+    assert Notification.objects.filter(kind="survey.invitation").count() == 1

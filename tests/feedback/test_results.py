@@ -1,9 +1,11 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from feedback.models import Answer, SurveyInvite, SurveyResponse
+from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse
 from feedback.results import meeting_trend, survey_results, theme_trend
 from members.models import Role
 from tests.factories import CommunityFactory, UserFactory
@@ -38,7 +40,7 @@ def rated(survey, *ratings, texts=()):
 
 def test_distribution_mean_and_rate_are_exact(community):
     survey = survey_with(community, meeting=ended_meeting(community))
-    rated(survey, 5, 4, 4, texts=["De voorbeelden", "Samen oefenen"])
+    rated(survey, 5, 4, 4, texts=["De voorbeelden", "Samen oefenen", "Veel geleerd"])
     SurveyInvite.objects.create(survey=survey, user=member(community))  # asked, not answered
     outcome = survey_results(survey, with_texts=True)
     assert (outcome.invited, outcome.responded, outcome.rate, outcome.shown) == (4, 3, 75, True)
@@ -51,14 +53,14 @@ def test_distribution_mean_and_rate_are_exact(community):
         ("5", 1, 33),
     ]
     assert rating.mean == pytest.approx(13 / 3)
-    assert valuable.texts == ["De voorbeelden", "Samen oefenen"]
+    assert valuable.texts == ["De voorbeelden", "Samen oefenen", "Veel geleerd"]
     assert (topics.answered, topics.texts) == (0, [])
 
 
 def test_choice_questions_are_counted_in_the_database(community):
     survey = survey_with(community, questions=CHOICES)
     single, multiple = survey.questions.all()
-    for picked, ticked in (("Fiets", ["Uitleg", "Koffie"]), ("Fiets", ["Koffie"]), ('=HYPERLINK("x")', [])):
+    for picked, ticked in (("Fiets", ["Uitleg", "Koffie"]), ("Fiets", ["Koffie"]), ('=HYPERLINK("x")', ["Oefenen"])):
         values = {single.pk: {"options": [picked]}}
         if ticked:
             values[multiple.pk] = {"options": ticked}
@@ -67,7 +69,7 @@ def test_choice_questions_are_counted_in_the_database(community):
     assert [(b.label, b.count) for b in first.buckets] == [("Fiets", 2), ('=HYPERLINK("x")', 1)]
     assert [(b.label, b.count, b.percent) for b in second.buckets] == [
         ("Uitleg", 1, 33),
-        ("Oefenen", 0, 0),
+        ("Oefenen", 1, 33),
         ("Koffie", 2, 67),
     ]
 
@@ -85,7 +87,7 @@ def test_below_the_threshold_nothing_is_shown_to_anyone(client, community, facil
         assert "<svg" not in page.text
         csv = client.get(reverse("survey_results_csv", args=["auto", survey.pk])).content.decode()
         assert csv.splitlines()[1:] == ["Responses,2 / 2,2,100"]
-    rated(survey, 3)
+    rated(survey, 3, texts=["Goed"])
     client.force_login(facilitator)
     page = client.get(reverse("survey_results", args=["auto", survey.pk]))
     assert "Saai" in page.text
@@ -94,7 +96,7 @@ def test_below_the_threshold_nothing_is_shown_to_anyone(client, community, facil
 
 def test_managers_and_admins_see_aggregates_never_what_someone_wrote(client, community, facilitator):
     survey = survey_with(community, meeting=ended_meeting(community))
-    rated(survey, 4, 4, 5, texts=["Mijn begeleider luistert niet"])
+    rated(survey, 4, 4, 5, texts=["Mijn begeleider luistert niet", "Goed", "Prima"])
     waiting = member(community)
     SurveyInvite.objects.create(survey=survey, user=waiting)
     url = reverse("survey_results", args=["auto", survey.pk])
@@ -226,3 +228,52 @@ def test_chart_coordinates_use_a_decimal_point_in_dutch_too(client, community):
         assert "<svg" in page
         assert not re.search(r' (x|y|width|height|text_x)="[^"]*,', page)
     assert "gemiddeld 4,3" in client.get(reverse("survey_results", args=["auto", survey.pk])).text
+
+
+def test_a_question_answered_by_fewer_than_the_threshold_stays_hidden(community):
+    survey = survey_with(community)
+    rating, _valuable, _topics = survey.questions.all()
+    answer(survey, member(community), {rating.pk: {"number": 1}})
+    answer(survey, member(community), {})
+    answer(survey, member(community), {})
+    outcome = survey_results(survey, with_texts=True)
+    assert (outcome.shown, outcome.responses) == (True, 3)
+    assert [(q.answered, q.hidden, q.buckets, q.mean) for q in outcome.questions[:1]] == [(1, True, [], None)]
+
+
+def test_an_anonymous_survey_shows_results_once_closed(community):
+    survey = survey_with(community, anonymous=True)
+    rated(survey, 4, 4, 5)
+    assert survey_results(survey, with_texts=True).shown is False
+    assert meeting_trend(community, since=survey.opens_at - timedelta(days=1)) == []  # not a meeting survey
+    Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    survey.refresh_from_db()
+    assert survey_results(survey, with_texts=True).shown is True
+
+
+def test_a_hidden_meeting_rating_cannot_be_worked_out_from_its_theme(community):
+    thin = survey_with(community, meeting=ended_meeting(community, hours_ago=48, theme="Accu's"))
+    full = survey_with(community, meeting=ended_meeting(community, hours_ago=24, theme="Accu's"))
+    rated(thin, 1)
+    rated(full, 5, 5, 5)
+    since = thin.meeting.starts_at - timedelta(days=1)
+    assert [row.rating for row in meeting_trend(community, since=since)] == [None, 5.0]
+    (theme,) = theme_trend(community, since=since)
+    assert (theme.meetings, theme.invited, theme.responded, theme.rating) == (2, 4, 4, 5.0)
+
+
+def test_response_rate_counts_invitees_so_a_departed_member_cannot_push_it_over_100(community):
+    survey = survey_with(community)
+    rated(survey, 4, 4, 5)
+    SurveyInvite.objects.filter(survey=survey).first().user.delete()
+    outcome = survey_results(survey, with_texts=False)
+    assert (outcome.invited, outcome.responded, outcome.responses, outcome.rate) == (2, 2, 3, 100)
+
+
+def test_a_ticked_option_sent_three_times_counts_once(community):
+    from feedback.services import answers_validate  # noqa: PLC0415
+
+    survey = survey_with(community, questions=CHOICES)
+    _single, multiple = survey.questions.all()
+    cleaned, errors = answers_validate(survey=survey, data={multiple.pk: ["Koffie", "Koffie", "Koffie"]})
+    assert (cleaned[multiple.pk], errors) == ({"options": ["Koffie"]}, {})
