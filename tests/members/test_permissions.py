@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cop.models import Kudos, Success
 from feedback.models import Survey, SurveyTemplate
 from feedback.services import default_template
 from members.models import Invitation, Role
@@ -54,6 +55,19 @@ def survey(community):
     if found is None:
         found = survey_with(community)
         bulk_answers(found, 3)
+    return found
+
+
+def success(community):
+    """A success of `community`, shared by a member who is none of the visitors."""
+    from cop.successes import success_share  # noqa: PLC0415
+
+    found = Success.objects.filter(community=community).first()
+    if found is None:
+        author = MembershipFactory(community=community, role=Role.COLLEAGUE).user
+        found = success_share(
+            community=community, author=author, title="Gelukt", story="Zelf gedaan.", kind="milestone", value="applied"
+        )
     return found
 
 
@@ -129,6 +143,26 @@ VIEWS = [
         lambda w: reverse("survey_template_use", args=["ours", survey_template(w["ours"]).pk]),
         ACTIONS[Action.RUN_SURVEYS],
     ),
+    ("success wall", "get", lambda w: reverse("success_wall", args=["ours"]), ACTIONS[Action.VIEW_SUCCESSES]),
+    ("share a success", "post", lambda w: reverse("success_wall", args=["ours"]), ACTIONS[Action.SHARE_SUCCESS]),
+    (
+        "kudos",
+        "post",
+        lambda w: reverse("success_kudos", args=["ours", success(w["ours"]).pk]),
+        ACTIONS[Action.SHARE_SUCCESS],
+    ),
+    (
+        "feature a success",
+        "post",
+        lambda w: reverse("success_moderate", args=["ours", success(w["ours"]).pk, "feature"]),
+        ACTIONS[Action.MODERATE_SUCCESSES],
+    ),
+    (
+        "hide a success",
+        "post",
+        lambda w: reverse("success_moderate", args=["ours", success(w["ours"]).pk, "hide"]),
+        ACTIONS[Action.MODERATE_SUCCESSES],
+    ),
 ]
 
 
@@ -138,6 +172,7 @@ def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     login(client, world, visitor)
     data = {"domain_statement": "Nieuw domein", "learning_goals": "Leren", "mentor": ""}
     data |= {"title": "Hoe gaat het?", "template": default_template().pk, "days": 7}
+    data |= {"story": "Zelf gedaan.", "kind": "example", "value": "immediate", "give": "1"}
     response = getattr(client, method)(url(world), data)
     if visitor == "anonymous":
         assert response.status_code == 302
@@ -159,6 +194,11 @@ def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     assert reminded == (name == "extra reminder" and visitor in allowed)
     after_meetings = SurveyTemplate.objects.filter(after_meetings=True).exists()
     assert after_meetings == (name == "template after meetings" and visitor in allowed)
+    shared = Success.objects.filter(title="Hoe gaat het?").exists()
+    assert shared == (name == "share a success" and visitor in allowed)
+    assert Kudos.objects.exists() == (name == "kudos" and visitor in allowed)
+    assert Success.objects.filter(featured=True).exists() == (name == "feature a success" and visitor in allowed)
+    assert Success.objects.filter(hidden_at__isnull=False).exists() == (name == "hide a success" and visitor in allowed)
 
 
 def test_another_communitys_invitation_cannot_be_touched_through_ours(client, world):
