@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cop.models import VALUE_EXPLAINED, Community, SuccessKind, ValueCycle
-from cop.successes import STORY_MAX, TITLE_MAX, current_members
+from cop.successes import STORY_MAX, TITLE_MAX, current_members, story_clean, title_clean
 from meetings.models import MeetingStatus, TopicStatus
 
 # Meetings a success can come from: the ones of the last half year.
@@ -26,7 +26,7 @@ class ValueSelect(forms.RadioSelect):
 
 
 class SuccessForm(forms.Form):
-    # Lengths are checked by success_share (its messages say how long); the browser stops typing there.
+    # Checked as success_share checks them (its messages say how long); the browser stops typing there.
     title = forms.CharField(
         label=_("Title"),
         help_text=_("In a few words: what went well?"),
@@ -77,3 +77,9 @@ class SuccessForm(forms.Form):
         self.fields["topic"].queryset = community.topics.filter(
             status__in=[TopicStatus.OPEN, TopicStatus.PLANNED]
         ).order_by("title")
+
+    def clean_title(self) -> str:
+        return title_clean(self.cleaned_data["title"])
+
+    def clean_story(self) -> str:
+        return story_clean(self.cleaned_data["story"])

@@ -34,6 +34,30 @@ def current_members(community: Community) -> QuerySet[User]:
     return User.objects.filter(pk__in=Membership.objects.current().filter(community=community).values("user_id"))
 
 
+def title_clean(title: str) -> str:
+    """The title as stored (spaces tidied); ValidationError when empty or too long."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError(_("Give the success a title."))
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            _("Keep the title to %(limit)d characters (it has %(count)d).") % {"limit": TITLE_MAX, "count": len(title)}
+        )
+    return title
+
+
+def story_clean(story: str) -> str:
+    """The story as stored; ValidationError when empty or too long."""
+    story = story.strip()
+    if not story:
+        raise ValidationError(_("Tell the story in a few sentences."))
+    if len(story) > STORY_MAX:
+        raise ValidationError(
+            _("Keep the story to %(limit)d characters (it has %(count)d).") % {"limit": STORY_MAX, "count": len(story)}
+        )
+    return story
+
+
 def _validate(
     *,
     community: Community,
@@ -51,20 +75,11 @@ def _validate(
     def fail(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    if not title:
-        fail("title", _("Give the success a title."))
-    elif len(title) > TITLE_MAX:
-        fail(
-            "title",
-            _("Keep the title to %(limit)d characters (it has %(count)d).") % {"limit": TITLE_MAX, "count": len(title)},
-        )
-    if not story:
-        fail("story", _("Tell the story in a few sentences."))
-    elif len(story) > STORY_MAX:
-        fail(
-            "story",
-            _("Keep the story to %(limit)d characters (it has %(count)d).") % {"limit": STORY_MAX, "count": len(story)},
-        )
+    for field, clean, text in (("title", title_clean, title), ("story", story_clean, story)):
+        try:
+            clean(text)
+        except ValidationError as error:
+            fail(field, error.messages[0])
     if kind not in SuccessKind.values:
         fail("kind", _("Choose what kind of success this is."))
     if value not in ValueCycle.values:
@@ -113,8 +128,6 @@ def success_share(
     """Stores a success and, in the same transaction, queues its announcement: an e-mail to every
     current member but the author, and a message to the community's chat webhook if it has one.
     Raises ValidationError (per field) when something does not fit."""
-    title = " ".join(title.split())
-    story = story.strip()
     _validate(
         community=community,
         author=author,
@@ -132,8 +145,8 @@ def success_share(
         about=about,
         kind=kind,
         value=value,
-        title=title,
-        story=story,
+        title=title_clean(title),
+        story=story_clean(story),
         meeting=meeting,
         topic=topic,
     )
