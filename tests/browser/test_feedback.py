@@ -37,8 +37,10 @@ def test_an_intern_answers_the_survey_from_the_email_on_a_phone(demo, live_serve
     surveys_open_due()
     survey = Survey.objects.get(meeting=meeting)
     rating = survey.questions.get(type="rating")
-    for number, person in zip((5, 3), others, strict=True):
-        response_submit(invite=survey.invites.get(user=person), answers={rating.pk: {"number": number}})
+    valuable = survey.questions.get(type="long")
+    for number, text, person in zip((5, 3), ("Goede uitleg", "Veel geleerd"), others, strict=True):
+        answers = {rating.pk: {"number": number}, valuable.pk: {"text": text}}
+        response_submit(invite=survey.invites.get(user=person), answers=answers)
     # The link as the intern gets it: from the e-mail rendered from the outbox row.
     mail = render_email(Notification.objects.get(kind="survey.invitation", recipient=intern))
     link = re.search(r"http://\S+/s/\S+/", mail.body).group(0)
