@@ -7,55 +7,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cop', '0003_domainstatementrevision'),
-        ('meetings', '0005_series'),
+        ("cop", "0003_domainstatementrevision"),
+        ("meetings", "0005_series"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Success',
+            name="Success",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('milestone', 'intern milestone'), ('example', 'inspiring example'), ('improvement', 'process improvement')], max_length=12, verbose_name='kind')),
-                ('value', models.CharField(choices=[('immediate', 'immediate value'), ('potential', 'potential value'), ('applied', 'applied value'), ('realised', 'realised value'), ('reframing', 'reframing value')], max_length=10, verbose_name='value')),
-                ('title', models.CharField(max_length=140, verbose_name='title')),
-                ('story', models.TextField(max_length=2000, verbose_name='story')),
-                ('featured', models.BooleanField(default=False, verbose_name='featured')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('about', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successes_about', to=settings.AUTH_USER_MODEL, verbose_name='about')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successes_written', to=settings.AUTH_USER_MODEL)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successes', to='cop.community')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successes', to='meetings.meeting')),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successes', to='meetings.topic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("milestone", "intern milestone"),
+                            ("example", "inspiring example"),
+                            ("improvement", "process improvement"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "value",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "immediate value"),
+                            ("potential", "potential value"),
+                            ("applied", "applied value"),
+                            ("realised", "realised value"),
+                            ("reframing", "reframing value"),
+                        ],
+                        max_length=10,
+                        verbose_name="value",
+                    ),
+                ),
+                ("title", models.CharField(max_length=140, verbose_name="title")),
+                ("story", models.TextField(max_length=2000, verbose_name="story")),
+                ("featured", models.BooleanField(default=False, verbose_name="featured")),
+                ("hidden_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "about",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="successes_about",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="about",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="successes_written",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="successes", to="cop.community"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="successes",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="successes",
+                        to="meetings.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'success',
-                'verbose_name_plural': 'successes',
+                "verbose_name": "success",
+                "verbose_name_plural": "successes",
             },
         ),
         migrations.CreateModel(
-            name='Kudos',
+            name="Kudos",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kudos_given', to=settings.AUTH_USER_MODEL)),
-                ('success', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kudos', to='cop.success')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kudos_given",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "success",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="kudos", to="cop.success"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kudos',
-                'verbose_name_plural': 'kudos',
+                "verbose_name": "kudos",
+                "verbose_name_plural": "kudos",
             },
         ),
         migrations.AddIndex(
-            model_name='success',
-            index=models.Index(fields=['community', '-created_at'], name='success_community_recent'),
+            model_name="success",
+            index=models.Index(fields=["community", "-created_at"], name="success_community_recent"),
         ),
         migrations.AddConstraint(
-            model_name='kudos',
-            constraint=models.UniqueConstraint(fields=('success', 'user'), name='kudos_once'),
+            model_name="kudos",
+            constraint=models.UniqueConstraint(fields=("success", "user"), name="kudos_once"),
         ),
     ]
