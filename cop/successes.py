@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -176,11 +176,8 @@ def kudos_toggle(*, success: Success, user: User, give: bool) -> bool:
     if not give:
         Kudos.objects.filter(success=success, user=user).delete()
         return False
-    try:
-        with transaction.atomic():
-            Kudos.objects.get_or_create(success=success, user=user)
-    except IntegrityError:  # the same person's other request inserted it between our read and write
-        pass
+    # ON CONFLICT DO NOTHING: the same person's other request may have inserted it a moment ago.
+    Kudos.objects.bulk_create([Kudos(success=success, user=user)], ignore_conflicts=True)
     return True
 
 

@@ -470,3 +470,15 @@ def test_the_demo_has_successes_in_every_community_once_with_every_value_cycle()
     assert set(Success.objects.values_list("value", flat=True)) == set(ValueCycle.values)
     assert not Kudos.objects.filter(user_id=models.F("success__author_id")).exists()
     assert not Notification.objects.filter(kind="success.shared").exists()
+
+
+def test_the_kudos_partial_runs_a_fixed_number_of_queries(client, community, django_assert_num_queries):
+    success = share(community, member(community))
+    for _ in range(5):
+        kudos_toggle(success=success, user=member(community), give=True)
+    client.force_login(member(community))
+    url = reverse("success_kudos", args=[community.slug, success.pk])
+    # session, user, community, standing, the success, the kudos (insert, on conflict nothing), the success again
+    with django_assert_num_queries(7):
+        response = client.post(url, {"give": "1"}, headers={"HX-Request": "true"})
+    assert '<span class="kudos__count">6</span>' in response.text
