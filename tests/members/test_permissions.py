@@ -171,7 +171,7 @@ VIEWS = [
 def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     login(client, world, visitor)
     data = {"domain_statement": "Nieuw domein", "learning_goals": "Leren", "mentor": ""}
-    data |= {"title": "Hoe gaat het?", "template": default_template().pk, "days": 7}
+    data |= {"title": "Hoe gaat het?", "template": default_template().pk, "days": 7, "form_key": "matrix"}
     data |= {"story": "Zelf gedaan.", "kind": "example", "value": "immediate", "give": "1"}
     response = getattr(client, method)(url(world), data)
     if visitor == "anonymous":
