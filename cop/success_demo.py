@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cop.models import Community, Kudos, Success, SuccessKind, ValueCycle
 from meetings.models import Meeting, MeetingStatus, Topic
-from members.models import Membership, User
+from members.selectors import community_users
 
 
 @dataclass(frozen=True)
@@ -186,11 +186,7 @@ def seed(communities: list[Community]) -> None:
         community = by_slug.get(story.slug)
         if community is None:
             continue
-        members = list(
-            User.objects.filter(
-                pk__in=Membership.objects.current().filter(community=community).values("user_id")
-            ).order_by("pk")
-        )
+        members = list(community_users(community_id=community.pk).order_by("pk"))
         named = {person.full_name: person for person in members}
         created_at = now - timedelta(days=story.days_ago)
         meeting = (

@@ -19,7 +19,8 @@ from cop.models import Community, Kudos, Notification, Success, SuccessKind, Val
 from cop.models.notification import Status
 from cop.notifications.services import chat_queue, notifications_queue
 from meetings.models import Meeting, MeetingStatus, Topic
-from members.models import Membership, User
+from members.models import User
+from members.selectors import community_users
 
 KIND = "success.shared"
 TITLE_MAX = Success._meta.get_field("title").max_length
@@ -31,7 +32,7 @@ CHAT_EXCERPT = 280
 
 
 def current_members(community: Community) -> QuerySet[User]:
-    return User.objects.filter(pk__in=Membership.objects.current().filter(community=community).values("user_id"))
+    return community_users(community_id=community.pk)
 
 
 def title_clean(title: str) -> str:

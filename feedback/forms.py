@@ -2,20 +2,19 @@ import secrets
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cop.models import Community
 from feedback.models import SurveyTemplate
+from feedback.survey_templates import copyable
 from members.models import Role
 
 
 def templates_for(community: Community) -> QuerySet[SurveyTemplate]:
     """The organisation's default template and the community's own ones that have questions."""
     with_questions = SurveyTemplate.objects.filter(questions__isnull=False).values("pk")
-    return SurveyTemplate.objects.filter(
-        Q(community__isnull=True) | Q(community=community), pk__in=with_questions
-    ).order_by("community", "name")
+    return copyable(community=community).filter(pk__in=with_questions).order_by("community", "name")
 
 
 class PulseForm(forms.Form):

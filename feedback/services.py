@@ -28,6 +28,7 @@ from feedback.reminders import invitations_queue
 from meetings.models import Meeting, MeetingStatus, Response, TopicSource
 from meetings.topics import topic_suggest
 from members.models import Membership, User
+from members.selectors import community_users
 
 
 def default_template() -> SurveyTemplate:
@@ -105,10 +106,7 @@ def pulse_send(
     `form_key` (a form sent twice, a double click) makes one survey: the first is returned."""
     if form_key and (sent := Survey.objects.filter(form_key=form_key).first()):
         return sent
-    members = Membership.objects.current().filter(community=community, user__is_active=True)
-    if role:
-        members = members.filter(role=role)
-    people = list(User.objects.filter(pk__in=members.values("user_id")))
+    people = list(community_users(community_id=community.pk, role=role).filter(is_active=True))
     if not people:
         raise ValidationError(_("Nobody to ask: no current member of this community has that role."))
     try:

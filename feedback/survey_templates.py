@@ -6,11 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from cop.models import Community
 from feedback.models import QuestionType, SurveyTemplate, TemplateQuestion
+from feedback.services import default_template
 
 NAME_MAX = 120
 TEXT_MAX = 300
@@ -29,9 +30,9 @@ def _ordered_questions() -> Prefetch:
 def templates_page(*, community: Community) -> tuple[SurveyTemplate | None, list[SurveyTemplate]]:
     """The organisation's default template with its questions (read-only here), and the
     community's own templates, each with `question_count`. Three queries."""
-    default = (
-        SurveyTemplate.objects.filter(community__isnull=True).prefetch_related(_ordered_questions()).order_by("pk")
-    ).first()
+    # default_template() makes it again if its table was emptied, as the survey services do.
+    default = default_template()
+    prefetch_related_objects([default], _ordered_questions())
     own = list(
         SurveyTemplate.objects.filter(community=community)
         .annotate(question_count=Count("questions"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cop.notifications.services import chat_queue, notifications_queue
 from meetings.models import Attendance, CalendarFeed, Meeting, MeetingStatus, Response, Rsvp, Topic
 from members.models import Membership, User
+from members.selectors import community_users
 
 # Changes to these fields are news to members: calendars get a new SEQUENCE, members an update.
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "online_url")
@@ -32,9 +33,7 @@ def meeting_context(meeting: Meeting) -> dict[str, str]:
 
 
 def _current_members(meeting: Meeting) -> QuerySet[User]:
-    return User.objects.filter(
-        pk__in=Membership.objects.current().filter(community_id=meeting.community_id).values("user_id")
-    )
+    return community_users(community_id=meeting.community_id)
 
 
 def _audience(meeting: Meeting, *, excluding: tuple[str, ...] = (Response.DECLINED,)) -> list[User]:

@@ -80,6 +80,13 @@ def open_invitations(*, community_id: int) -> list[Invitation]:
     )
 
 
+def community_users(*, community_id: int, role: str = "") -> QuerySet[User]:
+    """The people who are current members of the community (in `role`, if given)."""
+    members = Membership.objects.current().filter(community_id=community_id)
+    if role:
+        members = members.filter(role=role)
+    return User.objects.filter(pk__in=members.values("user_id"))
+
+
 def community_mentors(*, community_id: int) -> QuerySet[User]:
-    mentors = Membership.objects.current().filter(community_id=community_id, role=Role.MENTOR)
-    return User.objects.filter(pk__in=mentors.values("user_id")).order_by("full_name")
+    return community_users(community_id=community_id, role=Role.MENTOR).order_by("full_name")

@@ -1,8 +1,6 @@
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from feedback.models import SurveyTemplate
@@ -11,17 +9,9 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def default_template():
-    """The default template comes from a data migration, which an earlier transactional test's
-    flush has removed. (serialized_rollback does not bring it back here: once Playwright runs,
-    the test sees a connection without the serialized data.)"""
-    importlib.import_module("feedback.migrations.0002_default_template").create_default(apps, None)
-
-
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_facilitator_copies_the_default_and_adds_a_choice_question(
-    default_template, demo, live_server, visit, shoot, assert_accessible, width
+    demo, live_server, visit, shoot, assert_accessible, width
 ):
     # Selectors by form and field rather than by text, so the test holds whatever the translations say.
     page = visit("/accounts/login/", width=width)
