@@ -1,4 +1,5 @@
 from cop.models.community import Community, DomainStatementRevision, Heartbeat
+from cop.models.health import HealthSnapshot
 from cop.models.notification import ChatWebhook, Notification, NotificationPreference
 from cop.models.success import VALUE_EXPLAINED, Kudos, Success, SuccessKind, ValueCycle
 
@@ -7,6 +8,7 @@ __all__ = [
     "ChatWebhook",
     "Community",
     "DomainStatementRevision",
+    "HealthSnapshot",
     "Heartbeat",
     "Kudos",
     "Notification",
