@@ -32,6 +32,8 @@ class Action(StrEnum):
     VIEW_SUCCESSES = "view_successes"  # the success wall: stories, value cycles, kudos counts
     SHARE_SUCCESS = "share_success"  # share a success, give kudos
     MODERATE_SUCCESSES = "moderate_successes"  # feature, hide and unhide successes; see hidden ones
+    VIEW_ANY_PATH = "view_any_path"  # any member's path on the participation ladder
+    VIEW_INTERN_PATHS = "view_intern_paths"  # the interns' paths page (a mentor: their own interns)
 
 
 MEMBER_ROLES = frozenset(Role.values)
@@ -55,6 +57,10 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.VIEW_SUCCESSES: MEMBER_ROLES | {MANAGER, ADMIN},
     Action.SHARE_SUCCESS: MEMBER_ROLES,
     Action.MODERATE_SUCCESSES: frozenset({Role.FACILITATOR, ADMIN}),
+    # A member sees their own path and a mentor their interns' (can_view_path); facilitators and
+    # admins anyone's, as they pair mentors. Managers get aggregates only, never a person's path.
+    Action.VIEW_ANY_PATH: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.VIEW_INTERN_PATHS: frozenset({Role.MENTOR, Role.FACILITATOR, ADMIN}),
 }
 
 
@@ -111,6 +117,14 @@ def can_edit_learning_goals(user: User, membership: Membership) -> bool:
     if membership.user_id == user.pk:
         return membership.role in {Role.INTERN, Role.MENTOR}
     return allowed(standing(user, membership.community_id), Action.PAIR_MENTOR)
+
+
+def can_view_path(user: User, viewer: Standing, membership: Membership) -> bool:
+    """Whether `user` (standing `viewer` in the membership's community) may see that member's path
+    on the ladder: their own, their intern's while both are members, or anyone's (VIEW_ANY_PATH)."""
+    if allowed(viewer, Action.VIEW_ANY_PATH):
+        return True
+    return bool(viewer.role) and user.pk in {membership.user_id, membership.mentor_id}
 
 
 def community_for(user: User, slug: str, action: Action) -> tuple["Community", Standing]:

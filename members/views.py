@@ -14,7 +14,7 @@ from members import invitations as invites
 from members import privacy, selectors
 from members.forms import AcceptForm, DirectoryFilterForm, EraseForm, InviteForm, LearningGoalsForm, MentorForm
 from members.models import Invitation, Role, User
-from members.permissions import Action, allowed, can_edit_learning_goals, community_for, standing
+from members.permissions import Action, allowed, can_edit_learning_goals, can_view_path, community_for, standing
 from members.services import learning_goals_set, mentor_pair
 
 PREVIEW_SALT = "gilde.invitations.preview"
@@ -53,6 +53,7 @@ def profile(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         ),
         "can_edit_goals": can_edit_learning_goals(request.user, membership),
         "can_pair": allowed(viewer, Action.PAIR_MENTOR) and membership.role == Role.INTERN,
+        "can_see_path": can_view_path(request.user, viewer, membership),
         "goals_form": LearningGoalsForm(instance=membership),
         "mentor_form": MentorForm(
             initial={"mentor": membership.mentor_id}, mentors=selectors.community_mentors(community_id=community.pk)

@@ -163,6 +163,14 @@ VIEWS = [
         lambda w: reverse("success_moderate", args=["ours", success(w["ours"]).pk, "hide"]),
         ACTIONS[Action.MODERATE_SUCCESSES],
     ),
+    ("own path on the ladder", "get", lambda w: reverse("my_path"), set(VISITORS) - {"anonymous"}),
+    (
+        "path of the intern",  # the mentor here is not theirs
+        "get",
+        lambda w: reverse("member_path", args=["ours", w["people"][Role.INTERN].pk]),
+        {Role.INTERN} | ACTIONS[Action.VIEW_ANY_PATH],
+    ),
+    ("interns' paths", "get", lambda w: reverse("intern_paths", args=["ours"]), ACTIONS[Action.VIEW_INTERN_PATHS]),
 ]
 
 
