@@ -79,3 +79,58 @@ def columns(title: str, items: Sequence[tuple[str, float | None, str]], *, maxim
             )
         )
     return Chart(title=title, width=COLUMNS_WIDTH, height=height, bars=shown, axis_y=height)
+
+
+@dataclass(frozen=True)
+class Segment:
+    series: str  # a key for the colour (a CSS class)
+    label: str
+    value: int
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Stack:
+    label: str
+    total: int
+    x: float
+    width: float
+    text_x: float
+    text_y: float
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class StackedChart:
+    title: str
+    width: int
+    height: int
+    stacks: list[Stack]
+    axis_y: float
+
+
+def stacked(title: str, items: Sequence[tuple[str, Sequence[tuple[str, str, int]]]], *, maximum: int) -> StackedChart:
+    """Stacked columns over time, oldest left, first series at the bottom: (label, [(series,
+    series label, value)])."""
+    height, top_room, gap = 160, 16, 6
+    step = COLUMNS_WIDTH / max(len(items), 1)
+    stacks = []
+    for index, (label, parts) in enumerate(items):
+        bottom, segments = float(height), []
+        for series, series_label, value in parts:
+            size = (height - top_room) * (value / maximum) if maximum else 0
+            bottom -= size
+            segments.append(Segment(series, series_label, value, round(bottom, 1), round(size, 1)))
+        stacks.append(
+            Stack(
+                label=label,
+                total=sum(value for _series, _label, value in parts),
+                x=round(index * step + gap / 2, 1),
+                width=round(max(step - gap, 1), 1),
+                text_x=round(index * step + step / 2, 1),
+                text_y=round(bottom - 4, 1),
+                segments=segments,
+            )
+        )
+    return StackedChart(title=title, width=COLUMNS_WIDTH, height=height, stacks=stacks, axis_y=height)

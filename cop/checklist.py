@@ -28,6 +28,8 @@ class Light(StrEnum):
     RED = "red"
 
 
+LIGHT_LABELS = {Light.GREEN: _("green"), Light.AMBER: _("amber"), Light.RED: _("red")}
+
 POINTS = {
     "domain": _("Domain"),
     "community": _("Community"),
@@ -56,6 +58,10 @@ class Point:
         return POINTS[self.key]
 
     @property
+    def light_label(self) -> str | Promise:
+        return LIGHT_LABELS[self.light]
+
+    @property
     def question(self) -> str | Promise:
         return QUESTIONS[self.key]
 
@@ -65,9 +71,10 @@ def _worst(*lights: Light) -> Light:
 
 
 def _facts(community_ids: list[int], now: timezone.datetime) -> dict[int, dict]:
-    """Everything the five points need, per community: seven grouped queries in all."""
+    """Everything the five points need, per community: nine grouped queries in all."""
     from feedback.models import SurveyInvite  # noqa: PLC0415 (cop is imported by feedback)
-    from meetings.models import Attendance, Meeting, MeetingStatus, Rsvp, Topic, TopicStatus  # noqa: PLC0415
+    from meetings.models import Meeting, MeetingStatus, Topic, TopicStatus  # noqa: PLC0415
+    from meetings.selectors import attendance_counts  # noqa: PLC0415
 
     facts = {pk: {} for pk in community_ids}
     revised = (
@@ -106,21 +113,14 @@ def _facts(community_ids: list[int], now: timezone.datetime) -> dict[int, dict]:
         facts[row["community_id"]] |= {"planned": row["planned"], "last_held": row["last_held"]}
     recent = _recent_meeting_ids(community_ids, now)
     recent_ids = [pk for ids in recent.values() for pk in ids]
-    came = Attendance.objects.filter(meeting_id__in=recent_ids).values("meeting__community_id").annotate(n=Count("pk"))
-    going = (
-        Rsvp.objects.filter(meeting_id__in=recent_ids, response="going")
-        .values("meeting__community_id")
-        .annotate(n=Count("pk"))
-    )
+    attendance = attendance_counts(Meeting.objects.filter(pk__in=recent_ids))
     invites = (
         SurveyInvite.objects.filter(survey__meeting_id__in=recent_ids)
         .values("survey__community_id")
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
     )
-    for row in came:
-        facts[row["meeting__community_id"]]["came"] = row["n"]
-    for row in going:
-        facts[row["meeting__community_id"]]["going"] = row["n"]
+    for community_id, (came, going) in attendance.items():
+        facts[community_id] |= {"came": came, "going": going}
     for row in invites:
         facts[row["survey__community_id"]] |= {"asked": row["asked"], "answered": row["answered"]}
     for pk, ids in recent.items():
@@ -261,7 +261,12 @@ def _flexibility(fact: dict) -> Point:
     parts, lights, suggestion = [], [], ""
     if rate is not None:
         parts.append(
-            str(_("response rate %(rate)d%% over the last %(count)d meetings") % {"rate": rate, "count": recent})
+            ngettext(
+                "response rate %(rate)d%% over the last meeting",
+                "response rate %(rate)d%% over the last %(count)d meetings",
+                recent,
+            )
+            % {"rate": rate, "count": recent}
         )
         if rate < settings.HEALTH_RESPONSE_RED:
             lights.append(Light.RED)

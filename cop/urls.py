@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cop import views
+from cop.dashboard import views as dashboard_views
 from cop.notifications import views as notification_views
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", include("cop.success_urls")),
     path("notifications/preferences/", notification_views.preferences, name="notification_preferences"),
     path("notifications/unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/<slug:table>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
     path("communities/<slug:slug>/", views.community_detail, name="community_detail"),
     path("communities/<slug:slug>/outbox/", notification_views.community_outbox, name="community_outbox"),
     path("admin/", admin.site.urls),

@@ -152,6 +152,7 @@ def _count(queryset: QuerySet) -> Subquery:
 @dataclass
 class TrendRow:
     survey_id: int
+    meeting_id: int
     title: str
     theme: str
     when: datetime
@@ -204,12 +205,22 @@ def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
         )
         .order_by("meeting__starts_at")
         .values(
-            "pk", "title", "meeting__theme", "meeting__starts_at", "invited", "responded", "answers", "rating", "hidden"
+            "pk",
+            "meeting_id",
+            "title",
+            "meeting__theme",
+            "meeting__starts_at",
+            "invited",
+            "responded",
+            "answers",
+            "rating",
+            "hidden",
         )
     )
     return [
         TrendRow(
             survey_id=row["pk"],
+            meeting_id=row["meeting_id"],
             title=row["title"],
             theme=row["meeting__theme"],
             when=row["meeting__starts_at"],
@@ -219,6 +230,18 @@ def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
         )
         for row in surveys
     ]
+
+
+def shown_ratings(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """The surveys, of `surveys`, whose ratings may be shown and pooled: rated by at least the
+    threshold, and not anonymous and still open. Only these count towards a theme's or a month's
+    mean; otherwise a hidden rating could be worked out from the pooled mean and the shown ones."""
+    return (
+        surveys.exclude(anonymous=True, closes_at__gt=Now())
+        .annotate(rated=Count("questions__answers", filter=Q(questions__type=QuestionType.RATING)))
+        .filter(rated__gte=threshold())
+        .values("pk")
+    )
 
 
 def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:
@@ -235,14 +258,8 @@ def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:
             responded=Count("pk", filter=Q(responded_at__isnull=False)),
         )
     }
-    # Only meetings whose own rating is shown count towards their theme's: otherwise a hidden
-    # rating could be worked out from the theme's mean and the shown ones.
-    shown = (
+    shown = shown_ratings(
         Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
-        .exclude(anonymous=True, closes_at__gt=Now())
-        .annotate(rated=Count("questions__answers", filter=Q(questions__type=QuestionType.RATING)))
-        .filter(rated__gte=threshold())
-        .values("pk")
     )
     ratings = {
         row["question__survey__meeting__theme"]: row

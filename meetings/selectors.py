@@ -79,3 +79,18 @@ def plannable_meetings(*, community: Community, now: datetime) -> list[Meeting]:
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at")
     )
+
+
+def attendance_counts(meetings: QuerySet[Meeting], *, by: str = "meeting__community_id") -> dict[object, tuple[int, int]]:
+    """(came, said they would come) per `by`: of the people who answered "going", how many were
+    checked in. Only meetings where attendance was taken count, so a meeting nobody checked in
+    does not read as everyone staying away. One grouped query; the dashboard and the health
+    check both use this one definition of the attendance rate."""
+    checked_in = Attendance.objects.filter(meeting_id=OuterRef("meeting_id"))
+    rows = (
+        Rsvp.objects.filter(meeting__in=meetings, response=Response.GOING)
+        .filter(Exists(checked_in))
+        .values(by)
+        .annotate(going=Count("pk"), came=Count("pk", filter=Q(Exists(checked_in.filter(user_id=OuterRef("user_id"))))))
+    )
+    return {row[by]: (row["came"], row["going"]) for row in rows}

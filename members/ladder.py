@@ -19,7 +19,6 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 
 from members.models import LEVEL_RANK, Level, Membership, ParticipationLevel, Role
 
@@ -165,33 +164,34 @@ def path_of(*, user_id: int, community_id: int, months: int = 12) -> list[Partic
     return list(reversed(recent[:months]))
 
 
-def distribution(*, community_ids: list[int], since: date, until: date) -> dict[date, dict[str, int]]:
-    """Members per rung per month: {month: {level: count}}; one grouped query."""
+def distribution(*, community_ids: list[int], since: date, until: date) -> dict[tuple[int, date, str], int]:
+    """Members per (community, month, rung), for the months from `since` to `until`; one grouped
+    query."""
     rows = (
-        ParticipationLevel.objects.filter(community_id__in=community_ids, month__gte=since, month__lte=until)
-        .values("month", "level")
+        ParticipationLevel.objects.filter(
+            community_id__in=community_ids, month__gte=month_start(since), month__lte=month_start(until)
+        )
+        .values("community_id", "month", "level")
         .annotate(n=Count("pk"))
-        .order_by("month")
     )
-    result: dict[date, dict[str, int]] = {}
-    for row in rows:
-        result.setdefault(row["month"], dict.fromkeys(Level.values, 0))[row["level"]] = row["n"]
-    return result
+    return {(row["community_id"], row["month"], row["level"]): row["n"] for row in rows}
 
 
-def moved_towards_core(*, community_ids: list[int], since: date, until: date) -> dict[str, int]:
-    """Of the members present in both the first and the last month: how many went up, stayed,
-    went down. One query, counted by the database."""
+def moved_towards_core(*, community_ids: list[int], since: date, until: date) -> dict[int, tuple[int, int, int]]:
+    """(up, same, down) per community, of the members with a rung in both the month of `since`
+    and that of `until`; one grouped query, counted by the database."""
     before = ParticipationLevel.objects.filter(
         user_id=OuterRef("user_id"), community_id=OuterRef("community_id"), month=month_start(since)
     ).values("rank")[:1]
-    return (
+    rows = (
         ParticipationLevel.objects.filter(community_id__in=community_ids, month=month_start(until))
         .annotate(before=Subquery(before))
         .filter(before__isnull=False)
-        .aggregate(
-            up=Coalesce(Count("pk", filter=Q(rank__gt=F("before"))), 0),
-            same=Coalesce(Count("pk", filter=Q(rank=F("before"))), 0),
-            down=Coalesce(Count("pk", filter=Q(rank__lt=F("before"))), 0),
+        .values("community_id")
+        .annotate(
+            up=Count("pk", filter=Q(rank__gt=F("before"))),
+            same=Count("pk", filter=Q(rank=F("before"))),
+            down=Count("pk", filter=Q(rank__lt=F("before"))),
         )
     )
+    return {row["community_id"]: (row["up"], row["same"], row["down"]) for row in rows}

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from members.models import Membership, Role, User
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from cop.models import Community
 
 
@@ -32,6 +34,7 @@ class Action(StrEnum):
     VIEW_SUCCESSES = "view_successes"  # the success wall: stories, value cycles, kudos counts
     SHARE_SUCCESS = "share_success"  # share a success, give kudos
     MODERATE_SUCCESSES = "moderate_successes"  # feature, hide and unhide successes; see hidden ones
+    VIEW_DASHBOARD = "view_dashboard"  # the success dashboard: aggregates and the health check
     VIEW_ANY_PATH = "view_any_path"  # any member's path on the participation ladder
     VIEW_INTERN_PATHS = "view_intern_paths"  # the interns' paths page (a mentor: their own interns)
 
@@ -57,6 +60,7 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.VIEW_SUCCESSES: MEMBER_ROLES | {MANAGER, ADMIN},
     Action.SHARE_SUCCESS: MEMBER_ROLES,
     Action.MODERATE_SUCCESSES: frozenset({Role.FACILITATOR, ADMIN}),
+    Action.VIEW_DASHBOARD: frozenset({Role.FACILITATOR, MANAGER, ADMIN}),
     # A member sees their own path and a mentor their interns' (can_view_path); facilitators and
     # admins anyone's, as they pair mentors. Managers get aggregates only, never a person's path.
     Action.VIEW_ANY_PATH: frozenset({Role.FACILITATOR, ADMIN}),
@@ -139,6 +143,29 @@ def community_for(user: User, slug: str, action: Action) -> tuple["Community", S
     if not allowed(viewer, action):
         raise PermissionDenied
     return community, viewer
+
+
+def communities_for(user: User, action: Action) -> "QuerySet[Community]":
+    """The active communities where the person may do `action`: all of them for an
+    organisation-wide role that may, else those where their community role may."""
+    from cop.models import Community  # noqa: PLC0415 (cop.models imports members at load)
+
+    communities = Community.objects.filter(active=True)
+    if org_roles(user) & ACTIONS[action]:
+        return communities
+    if not user.is_authenticated:
+        return communities.none()
+    roles = [role for role in ACTIONS[action] if role in MEMBER_ROLES]
+    return communities.filter(
+        pk__in=Membership.objects.current().filter(user=user, role__in=roles).values("community_id")
+    )
+
+
+def community_roles(user: User) -> dict[int, str]:
+    """The person's current role per community id: one query, for pages about many communities."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Membership.objects.current().filter(user=user).values_list("community_id", "role"))
 
 
 def can_take_attendance(viewer: Standing, *, host_id: int | None, user_id: int) -> bool:

@@ -134,16 +134,17 @@ def test_distribution_and_movement_towards_the_core(community):
                 user=user, community=community, month=month, rank=rank, level=Level.values[rank]
             )
     assert distribution(community_ids=[community.pk], since=date(2026, 6, 1), until=date(2026, 9, 1)) == {
-        date(2026, 6, 1): {"newcomer": 1, "observer": 1, "participant": 1, "contributor": 0, "core": 1},
-        date(2026, 9, 1): {"newcomer": 1, "observer": 1, "participant": 1, "contributor": 0, "core": 0},
+        (community.pk, date(2026, 6, 1), "newcomer"): 1,
+        (community.pk, date(2026, 6, 1), "observer"): 1,
+        (community.pk, date(2026, 6, 1), "participant"): 1,
+        (community.pk, date(2026, 6, 1), "core"): 1,
+        (community.pk, date(2026, 9, 1), "newcomer"): 1,
+        (community.pk, date(2026, 9, 1), "observer"): 1,
+        (community.pk, date(2026, 9, 1), "participant"): 1,
     }
     moved = moved_towards_core(community_ids=[community.pk], since=date(2026, 6, 15), until=date(2026, 9, 30))
-    assert moved == {"up": 1, "same": 1, "down": 1}
-    assert moved_towards_core(community_ids=[CommunityFactory().pk], since=MONTH, until=MONTH) == {
-        "up": 0,
-        "same": 0,
-        "down": 0,
-    }
+    assert moved == {community.pk: (1, 1, 1)}
+    assert moved_towards_core(community_ids=[CommunityFactory().pk], since=MONTH, until=MONTH) == {}
 
 
 def test_the_daily_job_keeps_this_and_last_months_levels(community):
