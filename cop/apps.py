@@ -12,3 +12,4 @@ class CopConfig(AppConfig):
         from cop.notifications.kinds import Kind, register  # noqa: PLC0415
 
         register(Kind("success.shared", _("New success"), Category.ANNOUNCEMENT, template="notifications/success"))
+        register(Kind("digest.weekly", _("Weekly digest"), Category.DIGEST, template="notifications/digest"))

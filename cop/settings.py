@@ -146,6 +146,8 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-series": {"task": "meetings.series", "schedule": crontab(hour=2, minute=30)},
     "feedback-open": {"task": "feedback.open_surveys", "schedule": 300.0},
     "feedback-reminders": {"task": "feedback.reminders", "schedule": 900.0},
+    # In TIME_ZONE (CELERY_TIMEZONE): Monday 07:00. A second run that week sends nothing twice.
+    "digest-weekly": {"task": "digest.weekly", "schedule": crontab(hour=7, minute=0, day_of_week=1)},
 }
 
 # --- Notifications (the outbox) ---------------------------------------------------------------

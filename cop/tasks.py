@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from cop import services
+from cop import digest, services
 from cop.notifications import delivery
 
 
@@ -21,3 +21,10 @@ def notifications_sweep() -> dict[str, int]:
     """Periodic: re-queues due and stuck outbox rows, so a lost broker message loses nothing."""
     result = delivery.notifications_sweep()
     return {"reclaimed": result.reclaimed, "queued": result.queued}
+
+
+@shared_task(name="digest.weekly")
+def digest_weekly() -> int:
+    """Periodic (Monday morning): the weekly digest to managers and facilitators, once per person
+    and ISO week however often it runs."""
+    return digest.digests_queue()

@@ -144,6 +144,40 @@ def notifications_queue(
     return _queue(rows)
 
 
+def notifications_queue_each(
+    *,
+    messages: Iterable[tuple[User, dict[str, Any]]],
+    kind: str,
+    subject_object: models.Model | None = None,
+    occasion: str = "",
+    community: Community | None = None,
+) -> list[Notification]:
+    """`notifications_queue` with a context of its own for each recipient (a digest, say): the
+    same key, the same `skipped` rows for those who switched the category off, and the same
+    fixed number of queries whatever the number of recipients."""
+    definition = kinds.get(kind)
+    messages = list(messages)
+    off = _switched_off((person.pk for person, _context in messages), definition.category)
+    rows = []
+    for person, context in messages:
+        wanted = email_wanted(kind=definition, user=person, switched_off=person.pk in off)
+        rows.append(
+            _row(
+                channel=Channel.EMAIL,
+                addressee=person.pk,
+                kind=kind,
+                subject_object=subject_object,
+                occasion=occasion,
+                context=context,
+                recipient=person,
+                community=community,
+                status=Status.PENDING if wanted else Status.SKIPPED,
+                last_error="" if wanted else "The recipient switched this kind of e-mail off.",
+            )
+        )
+    return _queue(rows)
+
+
 def notification_queue(*, recipient: User, **kwargs: Any) -> Notification:
     """`notifications_queue` for one person; returns their row."""
     return notifications_queue(recipients=[recipient], **kwargs)[0]
