@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cop.models import ChatWebhook, Community, Heartbeat, Notification, NotificationPreference
+from cop.models import ChatWebhook, Community, HealthSnapshot, Heartbeat, Notification, NotificationPreference
 from cop.notifications.delivery import notification_retry
 from cop.services import community_save_with_domain
 from members.models import Membership
@@ -41,6 +41,21 @@ class CommunityAdmin(admin.ModelAdmin):
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_seen"]
     readonly_fields = ["name", "last_seen"]
+
+
+@admin.register(HealthSnapshot)
+class HealthSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: written by the weekly digest, which compares the next week with them."""
+
+    list_display = ["community", "week", "lights", "taken_at"]
+    list_filter = ["community"]
+    date_hierarchy = "week"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: HealthSnapshot | None = None) -> bool:
+        return False
 
 
 @admin.register(Notification)
