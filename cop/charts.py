@@ -33,6 +33,7 @@ class Chart:
     height: int
     bars: list[Bar]
     axis_y: float = 0
+    labelled: bool = False  # labels under the columns (short ones: months)
 
 
 def bars(title: str, items: Sequence[tuple[str, float, str]], *, maximum: float) -> Chart:
@@ -58,7 +59,9 @@ def bars(title: str, items: Sequence[tuple[str, float, str]], *, maximum: float)
     return Chart(title=title, width=BARS_WIDTH, height=max(len(items) * row, row), bars=shown)
 
 
-def columns(title: str, items: Sequence[tuple[str, float | None, str]], *, maximum: float) -> Chart:
+def columns(
+    title: str, items: Sequence[tuple[str, float | None, str]], *, maximum: float, labelled: bool = False
+) -> Chart:
     """Vertical columns over time, oldest left: (label, value or None for a gap, value as shown)."""
     height, top_room, gap = 160, 16, 2
     step = COLUMNS_WIDTH / max(len(items), 1)
@@ -78,7 +81,7 @@ def columns(title: str, items: Sequence[tuple[str, float | None, str]], *, maxim
                 text_y=round(height - size - 4, 1),
             )
         )
-    return Chart(title=title, width=COLUMNS_WIDTH, height=height, bars=shown, axis_y=height)
+    return Chart(title=title, width=COLUMNS_WIDTH, height=height, bars=shown, axis_y=height, labelled=labelled)
 
 
 @dataclass(frozen=True)

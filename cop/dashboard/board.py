@@ -70,6 +70,11 @@ def _month(month: date) -> str:
     return date_format(month, "M Y")
 
 
+def _short(month: date) -> str:
+    """A column's label: the month's short name, so that twelve fit; the table gives the year."""
+    return date_format(month, "M")
+
+
 # Health points: where their evidence can be looked into, and who may go there.
 POINT_LINKS = {
     "domain": ("community_detail", Action.VIEW_COMMUNITY),
@@ -258,7 +263,7 @@ class Dashboard:
             [
                 Cell(community.name, community.name, self.filtered(community, "health") if not self.single else ""),
                 Cell(str(POINTS[point.key]), str(POINTS[point.key]), self.point_link(community, point.key)),
-                Cell(point.light.value, str(point.light_label)),
+                Cell(str(point.light_label), str(point.light_label)),
                 Cell(point.evidence, point.evidence),
                 Cell(point.suggestion, point.suggestion),
             ]
@@ -276,7 +281,7 @@ class Dashboard:
         per_role = metrics.by_key(self.members, position=1, width=2)
         rows = [
             [
-                Cell(role.value, str(role.label), self.link("directory", Action.VIEW_DIRECTORY, role=role.value)),
+                Cell(str(role.label), str(role.label), self.link("directory", Action.VIEW_DIRECTORY, role=role.value)),
                 _number(per_role.get(role.value, (0, 0))[0]),
                 _number(per_role.get(role.value, (0, 0))[1]),
                 _percent(per_role.get(role.value, (0, 0))[1], per_role.get(role.value, (0, 0))[0]),
@@ -381,7 +386,10 @@ class Dashboard:
         per_source = metrics.by_key(self.topics, position=1, width=3)
         backlog = self.link("topic_backlog", Action.VIEW_MEETINGS)
         rows = [
-            [Cell(source.value, str(source.label), backlog), *map(_number, per_source.get(source.value, (0, 0, 0)))]
+            [
+                Cell(str(source.label), str(source.label), backlog),
+                *map(_number, per_source.get(source.value, (0, 0, 0))),
+            ]
             for source in TopicSource
         ]
         return Table("topics", _("Requested and planned topics"), header, rows)
@@ -392,7 +400,9 @@ class Dashboard:
         rows = [
             [
                 Cell(
-                    value.value, str(value.label), self.link("success_wall", Action.VIEW_SUCCESSES, value=value.value)
+                    str(value.label),
+                    str(value.label),
+                    self.link("success_wall", Action.VIEW_SUCCESSES, value=value.value),
                 ),
                 Cell(str(VALUE_EXPLAINED[value]), str(VALUE_EXPLAINED[value])),
                 _number(per_value.get(value.value, [0])[0]),
@@ -411,7 +421,7 @@ class Dashboard:
                     Cell(success.created_at.date(), date_format(success.created_at, "j M Y")),
                     Cell(success.community.name, success.community.name),
                     Cell(success.title, success.title, f"{wall}#success-{success.pk}" if wall else ""),
-                    Cell(success.value, success.get_value_display()),
+                    Cell(success.get_value_display(), success.get_value_display()),
                     _number(success.kudos_count),
                     Cell(success.story, success.story),
                 ]
@@ -444,13 +454,15 @@ class Dashboard:
         return {
             "rating": columns(
                 _("Mean rating per month (1 to 5)"),
-                [(row[0].text, row[5].value, row[5].text) for row in satisfaction.rows],
+                [(_short(row[0].value), row[5].value, row[5].text) for row in satisfaction.rows],
                 maximum=5,
+                labelled=True,
             ),
             "response": columns(
                 _("Response rate per month"),
-                [(row[0].text, row[3].value, row[3].text) for row in satisfaction.rows],
+                [(_short(row[0].value), row[3].value, row[3].text) for row in satisfaction.rows],
                 maximum=100,
+                labelled=True,
             ),
             "members": bars(
                 _("Share of members active in the period, per role"),
@@ -470,7 +482,7 @@ class Dashboard:
             "ladder": stacked(
                 _("Members per rung of the ladder, per month"),
                 [
-                    (_month(month), [(level.value, str(level.label), counts[month, level.value]) for level in Level])
+                    (_short(month), [(level.value, str(level.label), counts[month, level.value]) for level in Level])
                     for month in self.scope.months
                 ],
                 maximum=max(

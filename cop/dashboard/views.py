@@ -14,6 +14,7 @@ from cop.csv_export import csv_response
 from cop.dashboard import metrics
 from cop.dashboard.board import Dashboard
 from cop.dashboard.forms import DashboardForm
+from cop.models import Community
 from feedback.results import threshold
 from members.models import Level
 from members.permissions import Action, communities_for, community_roles, org_roles
@@ -23,6 +24,10 @@ def _dashboard(request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
     visible = list(communities_for(request.user, Action.VIEW_DASHBOARD).order_by("name"))
     if not visible:
         raise PermissionDenied
+    slug = request.GET.get("community", "")
+    if slug and slug not in {community.slug for community in visible}:
+        # Someone else's community: forbidden; one that does not exist: not found.
+        raise PermissionDenied if Community.objects.filter(slug=slug, active=True).exists() else Http404
     form = DashboardForm(request.GET or {}, communities=visible)
     if not form.is_valid():
         return form, None

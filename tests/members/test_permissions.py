@@ -2,6 +2,7 @@
 so a view that leaked it, or let the wrong person act, would fail here."""
 
 from datetime import timedelta
+from urllib.parse import parse_qsl
 
 import pytest
 from django.urls import reverse
@@ -171,6 +172,14 @@ VIEWS = [
         {Role.INTERN} | ACTIONS[Action.VIEW_ANY_PATH],
     ),
     ("interns' paths", "get", lambda w: reverse("intern_paths", args=["ours"]), ACTIONS[Action.VIEW_INTERN_PATHS]),
+    ("our dashboard", "get", lambda w: reverse("dashboard") + "?community=ours", ACTIONS[Action.VIEW_DASHBOARD]),
+    (
+        "our dashboard csv",
+        "get",
+        lambda w: reverse("dashboard_csv", args=["stories"]) + "?community=ours",
+        ACTIONS[Action.VIEW_DASHBOARD],
+    ),
+    ("dashboard", "get", lambda w: reverse("dashboard"), {Role.FACILITATOR, "other facilitator", "manager", "admin"}),
 ]
 
 
@@ -181,7 +190,9 @@ def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     data = {"domain_statement": "Nieuw domein", "learning_goals": "Leren", "mentor": ""}
     data |= {"title": "Hoe gaat het?", "template": default_template().pk, "days": 7, "form_key": "matrix"}
     data |= {"story": "Zelf gedaan.", "kind": "example", "value": "immediate", "give": "1"}
-    response = getattr(client, method)(url(world), data)
+    target, _sep, query = url(world).partition("?")
+    data |= dict(parse_qsl(query))  # the test client replaces a GET's query string with `data`
+    response = getattr(client, method)(target, data)
     if visitor == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
