@@ -184,6 +184,7 @@ def week_read(*, now: datetime, languages: set[str]) -> Week:
     for language in sorted(languages) or [settings.LANGUAGE_CODE]:
         with translation.override(language):
             checks[language] = health_checks(communities, now=now)
+    # The lights are the same in every language; only the words differ.
     lights = {
         pk: {point.key: point.light.value for point in points} for pk, points in next(iter(checks.values())).items()
     }
