@@ -138,6 +138,7 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_see_members": allowed(viewer, Action.VIEW_DIRECTORY),
         "can_see_results": allowed(viewer, Action.VIEW_RESULTS),
         "can_see_successes": allowed(viewer, Action.VIEW_SUCCESSES),
+        "can_see_dashboard": allowed(viewer, Action.VIEW_DASHBOARD),
         "form": form,
         "facilitators": community_facilitators(community_id=community.pk),
         "revisions": domain_revisions(community_id=community.pk) if can_edit else [],
