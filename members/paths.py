@@ -35,8 +35,10 @@ NEXT_STEP = {
     Level.NEWCOMER: gettext_lazy("Come to a meeting."),
     Level.OBSERVER: gettext_lazy("Come to a second meeting, or answer the survey after the one you came to."),
     Level.PARTICIPANT: gettext_lazy("Suggest a topic or share a success."),
-    Level.CONTRIBUTOR: gettext_lazy("Host a meeting (or, as a mentor, guide an intern and keep coming)."),
+    Level.CONTRIBUTOR: gettext_lazy("Host a meeting."),
 }
+# A mentor of an intern who did not come lately is one meeting away from the core.
+NEXT_STEP_MENTORING = gettext_lazy("Come to a meeting (you mentor an intern), or host one.")
 
 LEVELS = list(Level)
 
@@ -92,7 +94,7 @@ class PathMonth:
 
 
 # The steps chart, in the SVG's own units: 360 wide like a phone, so its text stays readable.
-CHART_WIDTH, LABEL_WIDTH, RUNG_HEIGHT, TOP = 360, 92, 22, 4
+CHART_WIDTH, LABEL_WIDTH, RUNG_HEIGHT, TOP = 360, 100, 26, 4
 BASE = TOP + RUNG_HEIGHT * len(LEVELS)
 
 
@@ -105,6 +107,7 @@ class Step:
     width: float
     height: float
     middle: float
+    year: int | None  # shown under the first month and each January
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,12 @@ class StepsChart:
 
 def steps_chart(months: list[PathMonth]) -> StepsChart:
     """A column per month as high as its rung (newcomer one step, core five); a month without a
-    stored level is a flat dash on the base line."""
+    stored level is a flat dash on the base line. Months are labelled by their initial (a phone
+    has no room for more), with the year under the first and under January."""
     step = (CHART_WIDTH - LABEL_WIDTH) / max(len(months), 1)
+    years = {index: month.month.year for index, month in enumerate(months) if index == 0 or month.month.month == 1}
+    if 1 in years:  # a January right after the first month: its year alone, the two would overlap
+        del years[0]
     steps = []
     for index, month in enumerate(months):
         height = (LEVEL_RANK[month.level] + 1) * RUNG_HEIGHT if month.level else 0
@@ -133,12 +140,13 @@ def steps_chart(months: list[PathMonth]) -> StepsChart:
                 width=round(step - 3, 1),
                 height=height,
                 middle=round(LABEL_WIDTH + index * step + step / 2, 1),
+                year=years.get(index),
             )
         )
     lines = [
-        (level, BASE - (rank + 1) * RUNG_HEIGHT, BASE - rank * RUNG_HEIGHT - 7) for rank, level in enumerate(LEVELS)
+        (level, BASE - (rank + 1) * RUNG_HEIGHT, BASE - rank * RUNG_HEIGHT - 8) for rank, level in enumerate(LEVELS)
     ]
-    return StepsChart(width=CHART_WIDTH, height=BASE + 20, base=BASE, label_x=LABEL_WIDTH - 6, rungs=lines, steps=steps)
+    return StepsChart(width=CHART_WIDTH, height=BASE + 36, base=BASE, label_x=LABEL_WIDTH - 6, rungs=lines, steps=steps)
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,11 @@ class Path:
 
     @property
     def next_step(self) -> str:
-        return NEXT_STEP[self.latest.level] if self.next_level else ""
+        if self.next_level is None:
+            return ""
+        if self.latest.stored.mentoring and self.latest.level != Level.NEWCOMER:
+            return NEXT_STEP_MENTORING
+        return NEXT_STEP[self.latest.level]
 
     @property
     def computed(self) -> int:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from meetings.models import Attendance
 from members.ladder import Evidence, level_for, levels_compute
 from members.models import LEVEL_RANK, Level, ParticipationLevel, Role, User
-from members.paths import NEXT_STEP, RUNG_EXPLAINED, evidence_words, path_months, paths
+from members.paths import NEXT_STEP, RUNG_EXPLAINED, PathMonth, evidence_words, path_months, paths, steps_chart
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,16 @@ def test_each_next_step_takes_one_rung_up(level):
 
 def test_the_observers_other_way_up_is_answering_the_survey():
     assert level_for(Evidence(attended=1, answered=1)) == Level.PARTICIPANT
+
+
+def test_a_mentor_who_did_not_come_is_told_one_meeting_makes_them_core():
+    assert level_for(Evidence(contributed=1, mentoring=True)) == Level.CONTRIBUTOR
+    assert level_for(Evidence(contributed=1, mentoring=True, attended=1)) == Level.CORE
+    community = CommunityFactory()
+    mentor = MembershipFactory(community=community, role=Role.MENTOR).user
+    stored(mentor, community, MONTHS[-1], Level.CONTRIBUTOR, contributed=1, mentoring=True)
+    path = paths(pairs=[(mentor.pk, community.pk)])[mentor.pk, community.pk]
+    assert str(path.next_step) == "Come to a meeting (you mentor an intern), or host one."
 
 
 def test_every_rung_has_its_line_and_only_core_has_no_next_step():
@@ -122,10 +132,10 @@ def test_a_member_sees_their_own_path_in_each_community(client, autotechniek, in
     assert "Participant</strong>" in auto
     assert "One rung up, to contributor:</strong> Suggest a topic or share a success." in auto
     assert "came to 2 meetings, answered 1 survey" in auto
-    assert "came to 1 meeting</td>" in auto
+    assert "came to 1 meeting</span>" in auto
     # Ten months without a stored level: shown as not computed, never as newcomer.
     assert auto.count('<span class="visually-hidden">not computed</span>') == 10
-    assert "Newcomer</td>" not in auto
+    assert "Newcomer</strong>" not in auto
     assert "Core</strong>" in bouw_part
     assert "This is the top rung of the ladder." in bouw_part
     assert "hosted 1 meeting" in bouw_part
@@ -174,7 +184,7 @@ def test_my_path_runs_a_fixed_number_of_queries(client, django_assert_num_querie
     # session, user, memberships with their communities, the levels
     with django_assert_num_queries(4):
         response = client.get(reverse("my_path"))
-    assert response.text.count("came to 1 meeting</td>") == communities * 12
+    assert response.text.count("came to 1 meeting</span>") == communities * 12
 
 
 @pytest.fixture
@@ -287,7 +297,7 @@ def test_the_interns_page_runs_a_fixed_number_of_queries(client, autotechniek, d
     # session, user, community, the mentor's standing, the interns with people and mentors, levels
     with django_assert_num_queries(6):
         response = client.get(reverse("intern_paths", args=["auto"]))
-    assert response.text.count("came to 2 meetings</td>") == interns * 12
+    assert response.text.count("came to 2 meetings</span>") == interns * 12
 
 
 def test_one_members_path_runs_a_fixed_number_of_queries(client, intern, django_assert_num_queries):
@@ -297,7 +307,7 @@ def test_one_members_path_runs_a_fixed_number_of_queries(client, intern, django_
     # session, user, community, the mentor's standing, the intern, the levels
     with django_assert_num_queries(6):
         response = client.get(reverse("member_path", args=["auto", intern.user_id]))
-    assert response.text.count("came to 1 meeting</td>") == 12
+    assert response.text.count("came to 1 meeting</span>") == 12
 
 
 def test_the_home_page_links_to_ones_own_path_and_a_mentors_interns(client, intern):
@@ -320,3 +330,16 @@ def test_the_profile_links_to_the_path_for_those_who_may_see_it(client, intern, 
     client.force_login(people[visitor])
     page = client.get(reverse("member_profile", args=["auto", intern.user_id])).text
     assert (reverse("member_path", args=["auto", intern.user_id]) in page) == linked
+
+
+def test_the_chart_steps_up_with_the_rung_and_labels_the_years_without_overlap():
+    months = [date(2025, 12, 1)] + [date(2026, month, 1) for month in range(1, 12)]
+    path = [PathMonth(month=month, stored=None) for month in months]
+    path[-1] = PathMonth(month=months[-1], stored=ParticipationLevel(level=Level.CORE))
+    path[-2] = PathMonth(month=months[-2], stored=ParticipationLevel(level=Level.NEWCOMER))
+    chart = steps_chart(path)
+    assert [step.height for step in chart.steps] == [0] * 10 + [26, 130]
+    assert chart.steps[-1].y == chart.base - 130
+    assert [step.year for step in chart.steps] == [None, 2026] + [None] * 10
+    later = steps_chart([PathMonth(month=date(2025, m, 1), stored=None) for m in range(3, 13)])
+    assert [step.year for step in later.steps] == [2025] + [None] * 9
