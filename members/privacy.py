@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from cop import success_privacy
 from cop.models import Notification, NotificationPreference
-from members.models import Invitation, Membership, Role, User
+from members.models import Invitation, Membership, ParticipationLevel, Role, User
 
 
 def user_export(*, user: User) -> dict[str, Any]:
@@ -46,6 +47,23 @@ def user_export(*, user: User) -> dict[str, Any]:
             preference.category: preference.email for preference in NotificationPreference.objects.filter(user=user)
         },
         "surveys": _feedback().surveys_export(user),
+        "successes": success_privacy.successes_export(user),
+        # Derived from what they did; kept on erasure, when nothing ties it to a name any more.
+        "participation_ladder": [
+            {
+                "community": level.community.name,
+                "month": level.month.isoformat(),
+                "level": level.level,
+                "attended": level.attended,
+                "answered": level.answered,
+                "contributed": level.contributed,
+                "hosted": level.hosted,
+                "mentoring": level.mentoring,
+            }
+            for level in ParticipationLevel.objects.filter(user=user)
+            .select_related("community")
+            .order_by("community__name", "month")
+        ],
         "messages_sent_to_you": [
             {"kind": row.kind, "status": row.status, "created_at": row.created_at.isoformat()}
             for row in Notification.objects.filter(recipient=user).order_by("created_at")
@@ -67,6 +85,7 @@ def user_erase(*, user: User) -> None:
     dates (so dashboards of past years stay right)."""
     now = timezone.now()
     _feedback().surveys_erase(user)
+    success_privacy.successes_erase(user)  # what goes and what stays: cop/success_privacy.py
     Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
     user.socialaccount_set.all().delete()
     Notification.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
