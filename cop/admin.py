@@ -1,11 +1,22 @@
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cop.models import ChatWebhook, Community, HealthSnapshot, Heartbeat, Notification, NotificationPreference
+from cop.models import (
+    ChatWebhook,
+    Community,
+    HealthSnapshot,
+    Heartbeat,
+    Kudos,
+    Notification,
+    NotificationPreference,
+    Success,
+)
 from cop.notifications.delivery import notification_retry
 from cop.services import community_save_with_domain
+from cop.successes import success_hide, success_unhide
 from members.models import Membership
 
 
@@ -94,3 +105,81 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["category", "email"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
+
+
+class HiddenFilter(admin.SimpleListFilter):
+    title = _("hidden")
+    parameter_name = "hidden"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", _("Hidden")), ("no", _("On the wall"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Success]) -> QuerySet[Success]:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(hidden_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Success)
+class SuccessAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "community",
+        "author",
+        "about",
+        "kind",
+        "value",
+        "featured",
+        "hidden",
+        "kudos",
+        "created_at",
+    ]
+    list_filter = ["community", "value", "kind", "featured", HiddenFilter]
+    search_fields = ["title", "story", "author__full_name", "author__email", "about__full_name", "about__email"]
+    list_select_related = ["community", "author", "about"]
+    autocomplete_fields = ["community", "author", "about"]
+    raw_id_fields = ["meeting", "topic"]
+    # Hiding goes through the service (the actions below), which also stops unsent announcements.
+    readonly_fields = ["hidden_at", "created_at"]
+    date_hierarchy = "created_at"
+    actions = ["hide", "unhide"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Success]:
+        # A subquery, not a join and GROUP BY: the changelist's counts and date hierarchy, which
+        # do not use it, leave it out.
+        given = Kudos.objects.filter(success=OuterRef("pk")).values("success").annotate(n=Count("pk")).values("n")
+        return super().get_queryset(request).annotate(kudos_total=Coalesce(Subquery(given), 0))
+
+    @admin.display(description=_("kudos"), ordering="kudos_total")
+    def kudos(self, success: Success) -> int:
+        return success.kudos_total
+
+    @admin.display(description=_("hidden"), boolean=True, ordering="hidden_at")
+    def hidden(self, success: Success) -> bool:
+        return success.hidden_at is not None
+
+    @admin.action(description=_("Hide the selected successes from the wall"))
+    def hide(self, request: HttpRequest, queryset: QuerySet[Success]) -> None:
+        for success in queryset:
+            success_hide(success=success)
+        self.message_user(request, _("%(count)d success(es) hidden.") % {"count": len(queryset)})
+
+    @admin.action(description=_("Show the selected successes on the wall again"))
+    def unhide(self, request: HttpRequest, queryset: QuerySet[Success]) -> None:
+        for success in queryset:
+            success_unhide(success=success)
+        self.message_user(request, _("%(count)d success(es) shown again.") % {"count": len(queryset)})
+
+
+@admin.register(Kudos)
+class KudosAdmin(admin.ModelAdmin):
+    list_display = ["success", "community", "user", "created_at"]
+    list_filter = ["success__community"]
+    search_fields = ["success__title", "user__full_name", "user__email"]
+    list_select_related = ["success__community", "user"]
+    autocomplete_fields = ["success", "user"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("community"), ordering="success__community__name")
+    def community(self, kudos: Kudos) -> Community:
+        return kudos.success.community
