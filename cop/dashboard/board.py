@@ -43,6 +43,8 @@ class Table:
     title: str | Promise
     header: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    # Phones show a table as labelled cards; short tables of figures stay tables that scroll.
+    stacked: bool = True
 
     def labelled(self) -> list[list[tuple[str, Cell]]]:
         """Each cell with its column's header: phones show a table as cards, labelled."""
@@ -288,7 +290,7 @@ class Dashboard:
             ]
             for role in Role
         ]
-        return Table("members", _("Members by role"), header, rows)
+        return Table("members", _("Members by role"), header, rows, stacked=False)
 
     def table_meetings(self) -> Table:
         """Per community, or per meeting when one community is in view."""
@@ -309,7 +311,7 @@ class Dashboard:
                         _percent(came, going),
                     ]
                 )
-            return Table("meetings", _("Meetings"), header, rows)
+            return Table("meetings", _("Meetings"), header, rows, stacked=False)
         return self._meetings_of(self.single)
 
     def _meetings_of(self, community: Community) -> Table:
@@ -365,7 +367,7 @@ class Dashboard:
             ]
             for month in self.scope.months
         ]
-        return Table("satisfaction", _("Response rate and satisfaction per month"), header, rows)
+        return Table("satisfaction", _("Response rate and satisfaction per month"), header, rows, stacked=False)
 
     def table_themes(self) -> Table:
         header = [_("Theme"), _("Meetings"), _("Ratings"), _("Mean rating")]
@@ -379,7 +381,7 @@ class Dashboard:
             ]
             for theme in self.themes
         ]
-        return Table("themes", _("Most valued themes"), header, rows)
+        return Table("themes", _("Most valued themes"), header, rows, stacked=False)
 
     def table_topics(self) -> Table:
         header = [_("Source"), _("Requested in the period"), _("Planned in the period"), _("Waiting now")]
@@ -392,7 +394,7 @@ class Dashboard:
             ]
             for source in TopicSource
         ]
-        return Table("topics", _("Requested and planned topics"), header, rows)
+        return Table("topics", _("Requested and planned topics"), header, rows, stacked=False)
 
     def table_successes(self) -> Table:
         header = [_("Value"), _("What it means"), _("Successes")]
@@ -442,7 +444,7 @@ class Dashboard:
         for month in self.scope.months:
             row = [counts[month, level] for level in Level.values]
             rows.append([Cell(month, _month(month)), *map(_number, row), _number(sum(row))])
-        return Table("ladder", _("Participation ladder per month"), header, rows)
+        return Table("ladder", _("Participation ladder per month"), header, rows, stacked=False)
 
     # Charts -------------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import polib
@@ -28,3 +29,22 @@ def test_translations_compile_without_system_gettext(tmp_path: Path, settings):
 def test_the_compiled_catalogue_is_in_use():
     with translation.override("nl"):
         assert translation.gettext("Skip to content") == "Naar de inhoud"
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)[sdfr]", text))
+
+
+def test_every_translation_keeps_its_placeholders():
+    """A Dutch text that drops or misspells %(name)s would show the wrong figure, or none, or
+    crash the page; a plural filled as one string would show a single letter."""
+    wrong = []
+    for entry in polib.pofile(str(CATALOGUE)):
+        if entry.msgid_plural:
+            plural = _placeholders(entry.msgid_plural)
+            # The singular may leave out the count ("one meeting"), never add a name.
+            if _placeholders(entry.msgstr_plural[1]) != plural or not _placeholders(entry.msgstr_plural[0]) <= plural:
+                wrong.append(entry.msgid)
+        elif _placeholders(entry.msgstr) != _placeholders(entry.msgid):
+            wrong.append(entry.msgid)
+    assert wrong == []
