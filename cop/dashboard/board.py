@@ -72,6 +72,10 @@ def _month(month: date) -> str:
     return date_format(month, "M Y")
 
 
+def _linked(cell: Cell, href: str) -> Cell:
+    return Cell(cell.value, cell.text, href)
+
+
 def _short(month: date) -> str:
     """A column's label: the month's short name, so that twelve fit; the table gives the year."""
     return date_format(month, "M")
@@ -79,11 +83,11 @@ def _short(month: date) -> str:
 
 # Health points: where their evidence can be looked into, and who may go there.
 POINT_LINKS = {
-    "domain": ("community_detail", Action.VIEW_COMMUNITY),
-    "community": ("directory", Action.VIEW_DIRECTORY),
-    "activities": ("topic_backlog", Action.VIEW_MEETINGS),
-    "support": ("success_wall", Action.VIEW_SUCCESSES),
-    "flexibility": ("survey_trend", Action.VIEW_RESULTS),
+    "domain": ("community_detail", Action.VIEW_COMMUNITY, gettext_lazy("The domain statement")),
+    "community": ("directory", Action.VIEW_DIRECTORY, gettext_lazy("The members")),
+    "activities": ("topic_backlog", Action.VIEW_MEETINGS, gettext_lazy("The topic backlog")),
+    "support": ("success_wall", Action.VIEW_SUCCESSES, gettext_lazy("The successes")),
+    "flexibility": ("survey_trend", Action.VIEW_RESULTS, gettext_lazy("The survey trend")),
 }
 PERIOD_CHOICES = [(1, gettext_lazy("1 month")), (3, gettext_lazy("3 months")), (6, gettext_lazy("6 months"))]
 PERIOD_CHOICES += [(12, gettext_lazy("12 months"))]
@@ -160,8 +164,14 @@ class Dashboard:
         return health_checks(self.communities, now=self.scope.now)
 
     @property
-    def single_health(self) -> list[Point]:
-        return self.health[self.single.pk] if self.single else []
+    def single_health(self) -> list[tuple[Point, str, str]]:
+        """One community's five points, each with where to look into it (if the viewer may)."""
+        if self.single is None:
+            return []
+        return [
+            (point, self.point_link(self.single, point.key), POINT_LINKS[point.key][2])
+            for point in self.health[self.single.pk]
+        ]
 
     def health_rows(self) -> list[tuple[Community, str, list[Point]]]:
         """Per community: the link to its own dashboard's health check, and its five points."""
@@ -250,10 +260,13 @@ class Dashboard:
                     Cell(active, str(active), self.filtered(community, "members")),
                     Cell(held, str(held), self.filtered(community, "meetings")),
                     Cell(planned, str(planned), self.filtered(community, "meetings")),
-                    _percent(came, going),
-                    _percent(answered, invited),
-                    _mean(*ratings.get(community.pk, (0, 0))),
-                    Cell(successes.get(community.pk, [0])[0], str(successes.get(community.pk, [0])[0])),
+                    _linked(_percent(came, going), self.filtered(community, "meetings")),
+                    _linked(_percent(answered, invited), self.filtered(community, "satisfaction")),
+                    _linked(_mean(*ratings.get(community.pk, (0, 0))), self.filtered(community, "satisfaction")),
+                    _linked(
+                        _number(successes.get(community.pk, [0])[0]),
+                        self.link("success_wall", Action.VIEW_SUCCESSES, community),
+                    ),
                     Cell(green, _("%(green)d of 5") % {"green": green}, self.filtered(community, "health")),
                 ]
             )
@@ -275,7 +288,7 @@ class Dashboard:
         return Table("health", _("Health check"), header, rows)
 
     def point_link(self, community: Community, key: str) -> str:
-        name, action = POINT_LINKS[key]
+        name, action, _label = POINT_LINKS[key]
         return self.link(name, action, community)
 
     def table_members(self) -> Table:
@@ -440,10 +453,12 @@ class Dashboard:
     def table_ladder(self) -> Table:
         header = [_("Month"), *(str(level.label) for level in Level), _("Members")]
         counts = self.ladder_counts()
+        # Facilitators and admins may look at the interns' own paths; managers get the counts only.
+        paths = self.link("intern_paths", Action.VIEW_INTERN_PATHS)
         rows = []
         for month in self.scope.months:
             row = [counts[month, level] for level in Level.values]
-            rows.append([Cell(month, _month(month)), *map(_number, row), _number(sum(row))])
+            rows.append([Cell(month, _month(month), paths), *map(_number, row), _number(sum(row))])
         return Table("ladder", _("Participation ladder per month"), header, rows, stacked=False)
 
     # Charts -------------------------------------------------------------------------------------

@@ -278,10 +278,20 @@ def test_links_go_only_where_the_viewer_may(world):
     meetings = manager.table("meetings").rows
     assert meetings[0][1].href.startswith(f"/communities/{a.slug}/surveys/")  # its survey's results
     assert meetings[2][1].href == ""  # no survey, and a manager does not open meetings
-    # The community's facilitator: the directory by role and the meeting itself.
+    assert [href for _point, href, _label in manager.single_health] == [
+        f"/communities/{a.slug}/",
+        "",  # the directory
+        "",  # the topic backlog
+        f"/communities/{a.slug}/successes/",
+        f"/communities/{a.slug}/surveys/trend/",
+    ]
+    assert manager.table("ladder").rows[0][0].href == ""  # counts only, never a person's path
+    # The community's facilitator: the directory by role, the meeting itself, the interns' paths.
     facilitator = board(world, ("a",), org=frozenset(), roles={a.pk: "facilitator"})
     assert facilitator.table("members").rows[0][0].href == f"/communities/{a.slug}/members/?role=intern"
     assert facilitator.table("meetings").rows[2][1].href.startswith("/meetings/")
+    assert facilitator.table("ladder").rows[0][0].href == f"/communities/{a.slug}/ladder/interns/"
+    assert [bool(href) for _point, href, _label in facilitator.single_health] == [True] * 5
     # Organisation-wide, figures link to the community's own dashboard.
     assert board(world).table("communities").rows[0][3].href == f"/dashboard/?community={a.slug}&months=3#meetings"
 
