@@ -411,3 +411,15 @@ def test_every_table_downloads_as_csv_with_the_pages_figures(client, world, mana
     ]
     rows = client.get("/dashboard/meetings.csv", headers={"accept-language": "en"}).content.decode().splitlines()
     assert "'=HYPERLINK(evil),1,1,1,1,100" in rows  # a spreadsheet reads it as text, not as a formula
+
+
+def test_a_new_organisation_without_any_activity_shows_empty_panels(client, manager):
+    CommunityFactory(name="Nieuw")
+    client.force_login(manager)
+    response = client.get("/dashboard/", {"months": 12}, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No successes shared in this period yet." in page
+    assert "Nothing in this period." in page  # the themes table
+    figures = {label: cell.text for label, cell, _section in response.context["board"].key_figures()}
+    assert figures["Attendance rate"] == figures["Mean rating (1 to 5)"] == "\N{EN DASH}"
