@@ -316,6 +316,13 @@ def test_the_home_page_links_to_ones_own_path_and_a_mentors_interns(client, inte
     assert f'href="{reverse("my_path")}"' in page
     assert f'href="{reverse("member_path", args=["auto", intern.user_id])}"' in page
     assert f'href="{reverse("intern_paths", args=["auto"])}"' in page
+    assert "Your interns on the ladder</a>" in page  # one community: no need to name it
+    bouw = CommunityFactory(slug="bouw", name="Bouw & Metselen")
+    MembershipFactory(community=bouw, role=Role.MENTOR, user=intern.mentor)
+    MembershipFactory(community=bouw, role=Role.INTERN, mentor=intern.mentor)
+    page = client.get(reverse("home")).text
+    assert "Your interns on the ladder · Autotechniek</a>" in page
+    assert "Your interns on the ladder · Bouw &amp; Metselen</a>" in page
     client.force_login(intern.user)
     page = client.get(reverse("home")).text
     assert f'href="{reverse("my_path")}"' in page
