@@ -1,6 +1,8 @@
-"""Demo successes: a few stories per community, from practice, with every value cycle, kudos from
-colleagues and one featured story each. Found by (community, title), so seeding twice changes
-nothing. Written directly, not through success_share: a demo should not mail everyone."""
+"""Demo successes: stories from practice spread over the year, with every value cycle, kudos from
+colleagues who were there and one featured story in each lively community; Projectmanagement,
+the community that fell quiet, shared its last ones long ago. Found by (community, title), so
+seeding twice changes nothing. Written directly, not through success_share: a demo should not
+mail everyone."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from cop.models import Community, Kudos, Success, SuccessKind, ValueCycle
 from meetings.models import Meeting, MeetingStatus, Topic
-from members.selectors import community_users
+from members.models import Membership
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,121 @@ STORIES = [
         topic="Feedback van klanten: wat doe je ermee?",
         kudos=2,
     ),
+    Story(
+        "autotechniek",
+        "Zelf de storing in de laadpoort gevonden",
+        "Een klant kwam terug omdat zijn auto niet wilde laden. Met de oscilloscoop uit de workshop vond ik "
+        "een losse pin in de laadpoort. Marco keek mee, maar het zoeken deed ik zelf.",
+        SuccessKind.MILESTONE,
+        ValueCycle.POTENTIAL,
+        author="Ilias Bakker",
+        days_ago=185,
+        meeting_theme="Storing zoeken met de oscilloscoop",
+        kudos=6,
+    ),
+    Story(
+        "autotechniek",
+        "Rondleiding door de werkplaats voor de nieuwe lichting",
+        "Henk gaf de nieuwe stagiairs een rondleiding langs alle werkplekken, met bij elke plek één ding "
+        "dat hij zelf ooit fout deed. Iedereen wist daarna wie waar verstand van heeft.",
+        SuccessKind.EXAMPLE,
+        ValueCycle.IMMEDIATE,
+        author="Ria Kuipers",
+        about="Henk Bos",
+        days_ago=250,
+        kudos=4,
+    ),
+    Story(
+        "autotechniek",
+        "Minder comebacks na de APK",
+        "Sinds we na elke APK samen de checklist nalopen, komen er minder auto's terug met een gemiste "
+        "opmerking. Het scheelt de planning een paar uur per week.",
+        SuccessKind.IMPROVEMENT,
+        ValueCycle.REALISED,
+        author="Henk Bos",
+        days_ago=320,
+        kudos=5,
+    ),
+    Story(
+        "bouw-metselen",
+        "Zelf de maatvoering uitgezet",
+        "Na de bijeenkomst over bouwtekeningen heb ik voor het eerst zelf de maatvoering voor een "
+        "binnenmuur uitgezet. Joost controleerde: alles klopte op de millimeter.",
+        SuccessKind.MILESTONE,
+        ValueCycle.APPLIED,
+        author="Sanne Meijer",
+        days_ago=215,
+        meeting_theme="Bouwtekeningen lezen zonder fouten",
+        kudos=5,
+    ),
+    Story(
+        "bouw-metselen",
+        "Gerrit leerde ons een gewelfje metselen",
+        "Een oude techniek die bijna niemand meer kent: Gerrit liet op een restauratieproject zien hoe je "
+        "een klein gewelf metselt. Nu zien we monumenten met andere ogen.",
+        SuccessKind.EXAMPLE,
+        ValueCycle.REFRAMING,
+        author="Bram Dekker",
+        about="Gerrit Hoekstra",
+        days_ago=290,
+        kudos=6,
+    ),
+    Story(
+        "bouw-metselen",
+        "Gezellig koffiemoment in de keet",
+        "Tijdens het koffiemoment vertelden de ervaren metselaars over hun eerste jaar. Fijn om te horen "
+        "dat zij ook weleens een muur opnieuw moesten doen.",
+        SuccessKind.EXAMPLE,
+        ValueCycle.IMMEDIATE,
+        author="Fleur Prins",
+        days_ago=40,
+        kudos=3,
+    ),
+    Story(
+        "communicatie",
+        "Mijn eerste interview voor het personeelsblad",
+        "Na de bijeenkomst over interviewen heb ik de nieuwe uitvoerder geïnterviewd. Door door te vragen "
+        "kwam er een verhaal uit dat niemand kende.",
+        SuccessKind.MILESTONE,
+        ValueCycle.POTENTIAL,
+        author="Noor Hendriks",
+        days_ago=200,
+        meeting_theme="Interviewen: doorvragen zonder te sturen",
+        kudos=5,
+    ),
+    Story(
+        "communicatie",
+        "Klantbrieven herschreven met de stagiairs",
+        "Samen met de stagiairs hebben we de tien meest verstuurde klantbrieven herschreven. Klanten bellen "
+        "minder vaak met vragen over wat er nu precies bedoeld wordt.",
+        SuccessKind.IMPROVEMENT,
+        ValueCycle.APPLIED,
+        author="Tom Huisman",
+        days_ago=300,
+        kudos=4,
+    ),
+    Story(
+        "projectmanagement",
+        "Snelkooksprint leverde ons domein op",
+        "In één middag bedachten we in kleine groepjes wat kan werken, welke valkuilen er zijn en hoe we die "
+        "oplossen. Daar kwam onze domeinbeschrijving uit, en een lijst onderwerpen voor het hele jaar.",
+        SuccessKind.IMPROVEMENT,
+        ValueCycle.REFRAMING,
+        author="Hanneke Bosman",
+        days_ago=480,
+        kudos=3,
+    ),
+    Story(
+        "projectmanagement",
+        "Mijn eerste strokenplanning klopte",
+        "Met de tips uit de bijeenkomst over plannen heb ik de strokenplanning voor een renovatie gemaakt. "
+        "De uitvoerder heeft er niets aan hoeven veranderen.",
+        SuccessKind.MILESTONE,
+        ValueCycle.APPLIED,
+        author="Bas Vermeer",
+        days_ago=260,
+        kudos=2,
+    ),
 ]
 
 
@@ -186,8 +303,9 @@ def seed(communities: list[Community]) -> None:
         community = by_slug.get(story.slug)
         if community is None:
             continue
-        members = list(community_users(community_id=community.pk).order_by("pk"))
-        named = {person.full_name: person for person in members}
+        # Everyone who was ever a member: a story from before its author left keeps its author.
+        memberships = list(Membership.objects.filter(community=community).select_related("user").order_by("pk"))
+        named = {membership.user.full_name: membership.user for membership in memberships}
         created_at = now - timedelta(days=story.days_ago)
         meeting = (
             Meeting.objects.filter(
@@ -213,7 +331,15 @@ def seed(communities: list[Community]) -> None:
                 "created_at": created_at,
             },
         )
-        fans = [person for person in members if person.pk not in {success.author_id, success.about_id}][: story.kudos]
+        # Kudos from current members who were there when it was shared.
+        fans = [
+            m.user
+            for m in memberships
+            if m.left_at is None
+            and m.alumni_at is None
+            and m.joined_at < created_at
+            and m.user_id not in {success.author_id, success.about_id}
+        ][: story.kudos]
         Kudos.objects.bulk_create(
             [Kudos(success=success, user=fan, created_at=created_at + timedelta(hours=2)) for fan in fans],
             ignore_conflicts=True,

@@ -1,11 +1,17 @@
 """Demo surveys: one per past meeting with answers from most who came, a facilitator's own
-template and a pulse survey to the interns. Written directly (no mail, no topics created from
-answers); a survey is found by its meeting or title, so seeding twice changes nothing."""
+template and a pulse survey to the interns. Themes are rated differently (communication is well
+liked, reading drawings less so), Autotechniek answers more over the year and Bouw & Metselen
+less, and at Projectmanagement, the community that fell quiet, one person answered after each of
+its last three meetings. A new intern leaves the survey after their first meeting unanswered.
+Written directly (no mail, no topics created from answers, new rows in bulk); a survey is found
+by its meeting or title, so seeding twice changes nothing."""
 
 from datetime import timedelta
+from random import Random
 
 from django.utils import timezone
 
+from cop.demo import QUIET
 from cop.models import Community
 from feedback.models import (
     Answer,
@@ -19,13 +25,13 @@ from feedback.models import (
     TemplateQuestion,
 )
 from feedback.services import default_template, survey_create
-from meetings.models import Meeting, MeetingStatus
+from meetings.models import Attendance, Meeting, MeetingStatus
 from members.models import Membership, Role, User
 
 VALUED = [
     "Dat iedereen een voorbeeld uit de eigen praktijk meebracht.",
     "Verschillende perspectieven horen, niet alleen dat van mijn begeleider.",
-    "De tips van de monteurs met veel ervaring.",
+    "De tips van de collega's met veel ervaring.",
     "Samen oefenen in kleine groepjes.",
     "Dat fouten maken mocht: we leerden ervan.",
     "",
@@ -42,17 +48,47 @@ STAGE_CHECK = [
     (QuestionType.SINGLE, "Krijg je genoeg begeleiding?", ["Ja", "Soms", "Nee"], True),
     (QuestionType.LONG, "Waar loop je tegenaan?", [], False),
 ]
+# Ratings (1 to 5) given in turn, by theme; other themes get RATED.
+RATED = [4, 4, 5, 3, 4, 5, 4]
+RATINGS = {
+    "Veilig werken: wie let er op wie?": [5, 4, 5, 5, 4],
+    "Werken met de diagnosecomputer": [5, 5, 4, 5],
+    "Helder schrijven voor klanten": [5, 4, 5, 5, 5, 4],
+    "Het verhaal van de organisatie vertellen": [4, 5, 4, 5],
+    "Interviewen: doorvragen zonder te sturen": [5, 4, 4, 5],
+    "Kennis delen tussen oud en nieuw": [3, 4, 3, 4, 3],
+    "Bouwtekeningen lezen zonder fouten": [3, 3, 4, 2, 3],
+    "Samenwerken op de steiger": [4, 3, 4, 3],
+    "Een planning maken die klopt": [3, 4, 3],
+}
+# Share of those who came that answered: at the oldest meeting, and at the latest.
+ANSWERING = {"autotechniek": (0.7, 0.9), "bouw-metselen": (0.55, 0.38), "communicatie": (0.8, 0.8)}
+ANSWERING_QUIET = (0.75, 0.75)
+QUIET_LAST = 3  # Projectmanagement's last meetings, after each of which one person answered
+MIN_ANSWERED = 3  # enough for the results to show (the anonymity threshold)
 
 
 def seed(communities: list[Community]) -> None:
     template = default_template()
     now = timezone.now()
     for community in communities:
-        meetings = Meeting.objects.filter(
-            community=community, status=MeetingStatus.PUBLISHED, ends_at__lt=now, survey__isnull=True
-        ).order_by("starts_at")
-        for number, meeting in enumerate(meetings):
-            attendees = list(User.objects.filter(attendance__meeting=meeting).order_by("pk"))
+        held = list(
+            Meeting.objects.filter(community=community, status=MeetingStatus.PUBLISHED, ends_at__lt=now)
+            .select_related("survey")
+            .order_by("starts_at")
+        )
+        came: dict[int, list[User]] = {meeting.pk: [] for meeting in held}
+        for attendance in Attendance.objects.filter(meeting__in=held).select_related("user").order_by("user_id"):
+            came[attendance.meeting_id].append(attendance.user)
+        seen: set[int] = set()
+        invites, answering = [], []
+        for number, meeting in enumerate(held):
+            attendees = came[meeting.pk]
+            # A newcomer leaves the first survey (not at the community's first meeting: all were new).
+            first_timers = {person.pk for person in attendees if person.pk not in seen} if number else set()
+            seen.update(person.pk for person in attendees)
+            if hasattr(meeting, "survey"):
+                continue
             survey = survey_create(
                 template=template,
                 community=community,
@@ -61,35 +97,60 @@ def seed(communities: list[Community]) -> None:
                 opens_at=meeting.ends_at,
                 closes_at=meeting.ends_at + timedelta(days=7),
             )
-            # Seven or eight in ten answer; ratings mostly 4, some 3 and 5.
-            _answers(survey, attendees, seed=number, share=7 + number % 2)
+            willing = [person for person in attendees if person.pk not in first_timers]
+            count = _answering(community, number, len(held), len(attendees))
+            draw = Random(f"{community.slug}:{meeting.starts_at.date()}")  # noqa: S311 (demo data, not security)
+            chosen = set(draw.sample(willing, min(count, len(willing))))
+            for position, person in enumerate(attendees):
+                answered = person in chosen
+                invite = SurveyInvite(
+                    survey=survey,
+                    user=person,
+                    created_at=survey.opens_at,
+                    reminders_sent=0 if answered else 2,
+                    responded_at=survey.opens_at + timedelta(hours=2 + position) if answered else None,
+                )
+                invites.append(invite)
+                if answered:
+                    answering.append((invite, meeting.theme, position + number))
+        SurveyInvite.objects.bulk_create(invites)
+        _responses(answering)
         _stage_check(community, now)
 
 
-def _answers(survey: Survey, people: list[User], *, seed: int, share: int) -> None:
-    questions = list(survey.questions.all())
-    for position, person in enumerate(people):
-        answered = (position + seed) % 10 < share
-        invite = SurveyInvite.objects.create(
-            survey=survey,
-            user=person,
-            created_at=survey.opens_at,
-            reminders_sent=0 if answered else 2,
-            responded_at=survey.opens_at + timedelta(hours=2 + position) if answered else None,
-        )
-        if not answered:
-            continue
-        response = SurveyResponse.objects.create(
-            survey=survey, invite=invite, submitted_at=invite.responded_at, updated_at=invite.responded_at
-        )
-        Answer.objects.bulk_create(
-            answer for q in questions if (answer := _answer(response, q, position + seed)) is not None
-        )
+def _answering(community: Community, number: int, meetings: int, came: int) -> int:
+    """How many of those who came answer the survey of the community's `number`th meeting."""
+    if community.slug == QUIET and number >= meetings - QUIET_LAST:
+        return 1
+    first, last = ANSWERING.get(community.slug, ANSWERING_QUIET)
+    share = first + (last - first) * number / max(meetings - 1, 1)
+    return max(MIN_ANSWERED, round(share * came))
 
 
-def _answer(response: SurveyResponse, question: SurveyQuestion, pick: int) -> Answer | None:
+def _responses(answering: list[tuple[SurveyInvite, str, int]]) -> None:
+    """The answered invites' responses and their answers, in two inserts."""
+    responses = SurveyResponse.objects.bulk_create(
+        SurveyResponse(
+            survey=invite.survey, invite=invite, submitted_at=invite.responded_at, updated_at=invite.responded_at
+        )
+        for invite, _theme, _pick in answering
+    )
+    questions: dict[int, list[SurveyQuestion]] = {}
+    surveys = {invite.survey_id for invite, _theme, _pick in answering}
+    for question in SurveyQuestion.objects.filter(survey_id__in=surveys).order_by("position"):
+        questions.setdefault(question.survey_id, []).append(question)
+    Answer.objects.bulk_create(
+        answer
+        for response, (_invite, theme, pick) in zip(responses, answering, strict=True)
+        for question in questions[response.survey_id]
+        if (answer := _answer(response, question, pick, theme)) is not None
+    )
+
+
+def _answer(response: SurveyResponse, question: SurveyQuestion, pick: int, theme: str = "") -> Answer | None:
     if question.type == QuestionType.RATING:
-        return Answer(response=response, question=question, number=[4, 4, 5, 3, 4, 5, 4][pick % 7])
+        ratings = RATINGS.get(theme, RATED)
+        return Answer(response=response, question=question, number=ratings[pick % len(ratings)])
     if question.type == QuestionType.SCALE:
         return Answer(response=response, question=question, number=[7, 8, 6, 9, 7, 5][pick % 6])
     if question.type == QuestionType.SINGLE:
@@ -99,7 +160,11 @@ def _answer(response: SurveyResponse, question: SurveyQuestion, pick: int) -> An
 
 
 def _stage_check(community: Community, now: timezone.datetime) -> None:
-    """The facilitator's own template and a monthly pulse to the interns, sent last week."""
+    """The facilitator's own template and a monthly pulse to the interns, sent last week (not
+    where nobody facilitates)."""
+    facilitator = Membership.objects.current().filter(community=community, role=Role.FACILITATOR).first()
+    if facilitator is None:
+        return
     template, created = SurveyTemplate.objects.get_or_create(community=community, name="Stage-check")
     if created:
         TemplateQuestion.objects.bulk_create(
@@ -110,7 +175,6 @@ def _stage_check(community: Community, now: timezone.datetime) -> None:
         return
     interns = Membership.objects.current().filter(community=community, role=Role.INTERN)
     people = list(User.objects.filter(pk__in=interns.values("user_id")).order_by("pk"))
-    facilitator = Membership.objects.current().filter(community=community, role=Role.FACILITATOR).first()
     survey = survey_create(
         template=template,
         community=community,
@@ -118,7 +182,7 @@ def _stage_check(community: Community, now: timezone.datetime) -> None:
         kind=SurveyKind.PULSE,
         anonymous=True,
         audience_role=Role.INTERN,
-        created_by=facilitator.user if facilitator else None,
+        created_by=facilitator.user,
         opens_at=now - timedelta(days=6),
         closes_at=now + timedelta(days=8),
     )
