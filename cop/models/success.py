@@ -33,9 +33,15 @@ VALUE_EXPLAINED = {
 class Success(models.Model):
     """A short story of something that went well, tagged with the value it shows."""
 
-    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="successes")
+    community = models.ForeignKey(
+        "cop.Community", on_delete=models.CASCADE, related_name="successes", verbose_name=_("community")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="successes_written"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="successes_written",
+        verbose_name=_("shared by"),
     )
     about = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -57,7 +63,7 @@ class Success(models.Model):
     )
     featured = models.BooleanField(_("featured"), default=False)
     hidden_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("shared"), default=timezone.now)
 
     class Meta:
         verbose_name = _("success")
@@ -69,9 +75,11 @@ class Success(models.Model):
 
 
 class Kudos(models.Model):
-    success = models.ForeignKey(Success, on_delete=models.CASCADE, related_name="kudos")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_given")
-    created_at = models.DateTimeField(default=timezone.now)
+    success = models.ForeignKey(Success, on_delete=models.CASCADE, related_name="kudos", verbose_name=_("success"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_given", verbose_name=_("given by")
+    )
+    created_at = models.DateTimeField(_("given"), default=timezone.now)
 
     class Meta:
         verbose_name = _("kudos")
