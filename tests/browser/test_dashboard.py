@@ -10,7 +10,7 @@ from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COMMUNITY = "Autotechniek — elektrische aandrijflijnen"
+COMMUNITY = "Projectmanagement & werkvoorbereiding"  # the demo's community that fell quiet
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
@@ -22,7 +22,7 @@ def test_the_manager_filters_a_community_reads_its_health_check_and_exports_it(
     page.get_by_role("link", name="Open het dashboard").click()
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text("Dashboard")
-    expect(page.locator("#health tbody tr")).to_have_count(3)  # one row per community
+    expect(page.locator("#health tbody tr")).to_have_count(4)  # one row per community
     expect(page.get_by_role("link", name="Bijeenkomsten gehouden")).to_be_visible()
     assert_accessible(page)
     shoot(page, f"dashboard-organisation-nl-{width}")
@@ -33,22 +33,24 @@ def test_the_manager_filters_a_community_reads_its_health_check_and_exports_it(
     expect(heading).to_have_text(f"Dashboard · {COMMUNITY}")
     points = page.locator("#health .health__point")
     expect(points).to_have_count(5)
-    expect(points.nth(0)).to_contain_text("Domein")
-    expect(points.nth(3)).to_contain_text("Ondersteuning")
+    expect(points.nth(2)).to_contain_text("rood")
+    expect(points.nth(2)).to_contain_text("Geen bijeenkomst gepland in de komende 45 dagen.")
+    expect(points.nth(3)).to_contain_text("Geen facilitator.")
+    expect(points.nth(3).get_by_role("link", name="De successen")).to_be_visible()
     assert_accessible(page)
     shoot(page, f"dashboard-community-nl-{width}")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download „Gezondheidscheck” als CSV").click()
-    assert download.value.suggested_filename == "autotechniek-health.csv"
+    assert download.value.suggested_filename == "projectmanagement-health.csv"
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Community,Punt,Kleur,Waarop gebaseerd,Suggestie"
-    assert [line.split(",")[1] for line in lines[1:]] == [
-        "Domein",
-        "Community",
-        "Activiteiten",
-        "Ondersteuning",
-        "Flexibiliteit",
+    assert [line.split(",")[1:3] for line in lines[1:]] == [
+        ["Domein", "oranje"],
+        ["Community", "rood"],
+        ["Activiteiten", "rood"],
+        ["Ondersteuning", "rood"],
+        ["Flexibiliteit", "oranje"],
     ]
 
     page.get_by_role("button", name="EN English").click()
