@@ -65,12 +65,14 @@ THEMES = {
         "Schrijven voor het web",
     ],
     "projectmanagement": [
-        "Snelkooksprint: wat kan werken, wat zijn de valkuilen?",
+        "Werkvoorbereiding: van tekening tot materiaalstaat",
         "Kennis delen tussen oud en nieuw",
         "Hoe geef je constructieve feedback?",
         "Veilig werken: wie let er op wie?",
+        "Creatief problemen oplossen: tools en technieken",
     ],
 }
+KICKOFF = "Snelkooksprint: wat kan werken, wat zijn de valkuilen?"  # Projectmanagement's first meeting
 FORMATS = [Format.MONTHLY, Format.WORKSHOP, Format.MONTHLY, Format.COFFEE]
 
 # Projectmanagement met every month after its kick-off sprint, then less often, and not since its
@@ -191,9 +193,9 @@ def seed(communities: list[Community]) -> None:
             # did it all herself.
             hosts = [m.user for m in there if m.role in HOSTS and community.slug != QUIET]
             host = hosts[number % len(hosts)] if hosts else facilitator
-            theme = planned.get(months_back, themes[number % len(themes)])
-            meeting_format = Format.KICKOFF if number == 0 and community.slug == QUIET else None
-            meeting_format = meeting_format or FORMATS[number % len(FORMATS)]
+            kickoff = number == 0 and community.slug == QUIET
+            theme = KICKOFF if kickoff else planned.get(months_back, themes[number % len(themes)])
+            meeting_format = Format.KICKOFF if kickoff else FORMATS[number % len(FORMATS)]
             status = MeetingStatus.PUBLISHED if past or upcoming < PUBLISHED_AHEAD else MeetingStatus.DRAFT
             upcoming += not past
             meeting, _ = Meeting.objects.update_or_create(
