@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: help install run test lint format translations bench-notifications
+.PHONY: help install run test lint format translations bench-notifications bench-dashboard
 
 help:
 	@echo "make run    Gilde with demo data at http://127.0.0.1:$(PORT) (no servers needed)"
@@ -60,3 +60,9 @@ translations: install
 # Outbox benchmark (not part of make test): BENCH_COUNT=10000 by default.
 bench-notifications: install
 	$(UV) run --frozen python bench/notifications.py
+
+# Dashboard benchmark (not part of make test): seeds its own database once with seed_scale at
+# factor 1.0, times the dashboard and writes the table into README.md (BENCH_README=0: print only).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde_bench
+bench-dashboard: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run --frozen python bench/dashboard.py
