@@ -22,8 +22,11 @@ import math
 import os
 import platform
 import re
+import shutil
 import statistics
+import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +53,7 @@ SLOW_QUERIES = 5
 README = ROOT / "README.md"
 EXPLAIN_FILE = ROOT / "var" / "bench-dashboard-explain.txt"
 START, END = "<!-- bench-dashboard:start -->", "<!-- bench-dashboard:end -->"
+CODE = ["cop", "members", "meetings", "feedback", "templates"]  # what the dashboard runs
 
 
 def ensure_database(url: str) -> None:
@@ -225,6 +229,21 @@ def explain(queries: list[tuple[float, str, object]]) -> list[tuple[float, str, 
     return plans
 
 
+def revision() -> str:
+    """The commit measured, and whether the code had uncommitted changes (a shared checkout)."""
+    git = shutil.which("git") or "git"
+    try:
+        commit = subprocess.run(
+            [git, "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            [git, "status", "--porcelain", "--", *CODE], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return f"commit {commit}" + (" with uncommitted changes" if changed else "")
+
+
 def machine() -> dict[str, str]:
     from django.db import connection  # noqa: PLC0415
 
@@ -245,6 +264,7 @@ def machine() -> dict[str, str]:
         "postgresql": server.split(" ")[0],
         "python": platform.python_version(),
         "django": django.get_version(),
+        "code": revision(),
     }
 
 
@@ -267,11 +287,11 @@ def report_block(results: list[Result], about: dict[str, str], counts: dict[str,
 
     rows = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     summary = (
-        f"Measured {timezone.localdate():%Y-%m-%d} on {about['cores']} cores ({about['cpu']}), PostgreSQL "
-        f"{about['postgresql']}, Python {about['python']}, Django {about['django']}; {REQUESTS} requests per page "
-        f"after {WARM_UP} to warm up, as the bench manager. Dataset (`seed_scale`, factor 1.0): {rows}."
+        f"Measured {timezone.localdate():%Y-%m-%d} ({about['code']}) on {about['cores']} cores ({about['cpu']}), "
+        f"PostgreSQL {about['postgresql']}, Python {about['python']}, Django {about['django']}; {REQUESTS} requests "
+        f"per page after {WARM_UP} to warm up, as the bench manager. Dataset (`seed_scale`, factor 1.0): {rows}."
     )
-    return "\n".join([START, summary, "", table(results), END])
+    return "\n".join([START, textwrap.fill(summary, 100, break_on_hyphens=False), "", table(results), END])
 
 
 def readme_write(block: str) -> bool:
