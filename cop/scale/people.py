@@ -277,6 +277,8 @@ def _community_members(world: World, position: int, people: list[User]) -> list[
         # Staff mostly joined before the year began; a few joined during it, a few left.
         joined = world.days_ago(rng.randint(400, 1000) if rng.random() < 0.9 else rng.randint(30, 360))
         until = world.days_ago(rng.randint(10, 300)) if role != Role.FACILITATOR and rng.random() < 0.04 else None
+        if until and until < joined + timedelta(days=30):
+            until = None  # nobody leaves within a month of joining here
         members.append(Member(person.pk, role, _at(world, joined, 10), until and _at(world, until, 17)))
     if profile.state == "quiet":
         # Its only facilitator moved on after the last meeting, four months ago; nobody took over.
@@ -296,8 +298,8 @@ def _intern(world: World, person: User) -> Member:
     member = Member(person.pk, Role.INTERN, datetime.combine(start, time(9), tzinfo=world.zone))
     if end < world.today:
         member.until = datetime.combine(end + timedelta(days=1), time(3, 15), tzinfo=world.zone)  # alumni
-    elif rng.random() < 0.03:
-        member.until = world.days_ago(rng.randint(1, max(1, (world.today - start).days)))  # stopped early
+    elif rng.random() < 0.03 and (world.today - start).days > 14:
+        member.until = world.days_ago(rng.randint(1, (world.today - start).days - 7))  # stopped early
     member.internship = (start, end)
     return member
 
