@@ -66,7 +66,7 @@ STORIES = [
         ValueCycle.REALISED,
         author="Carla Visser",
         days_ago=48,
-        topic="Werken met de diagnosecomputer",
+        topic="Storingscodes uitlezen en verklaren",
         kudos=7,
     ),
     Story(

@@ -52,7 +52,7 @@ STAGE_CHECK = [
 RATED = [4, 4, 5, 3, 4, 5, 4]
 RATINGS = {
     "Veilig werken: wie let er op wie?": [5, 4, 5, 5, 4],
-    "Werken met de diagnosecomputer": [5, 5, 4, 5],
+    "Storingscodes uitlezen en verklaren": [5, 5, 4, 5],
     "Helder schrijven voor klanten": [5, 4, 5, 5, 5, 4],
     "Het verhaal van de organisatie vertellen": [4, 5, 4, 5],
     "Interviewen: doorvragen zonder te sturen": [5, 4, 4, 5],

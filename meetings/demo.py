@@ -110,17 +110,17 @@ class Ask:
 
 TOPICS = {
     "autotechniek": [
-        Ask(
-            "Werken met de diagnosecomputer",
-            "Ilias Bakker",
-            planned_in=3,
-            waited=40,
-            description="Welke stappen neem je, en wanneer vraag je hulp?",
-        ),
+        Ask("Storingscodes uitlezen en verklaren", "Ilias Bakker", planned_in=3, waited=40),
         Ask("Storing zoeken met de oscilloscoop", "Ilias Bakker", planned_in=7, waited=30),
         Ask("Wat als je een fout maakt?", "Henk Bos", days_ago=80, description="Durf je het te zeggen?"),
         Ask("Feedback van klanten: wat doe je ermee?", "Emma de Boer", days_ago=35, survey=True),
-        Ask("Hoe plan je je eigen werk?", "Ilias Bakker", days_ago=20),
+        Ask(
+            "Werken met de diagnosecomputer",
+            "Ilias Bakker",
+            days_ago=26,
+            description="Welke stappen neem je, en wanneer vraag je hulp?",
+        ),
+        Ask("Hoe plan je je eigen werk?", "Daan Kok", days_ago=20),
         Ask("Laadpalen: wat moet een monteur weten?", "Lucas Smits", days_ago=12),
         Ask("Elektrisch rijden: veilig werken aan hoogvolt", "Yusuf Demir", planned_in=-1, waited=25, survey=True),
         Ask("ADAS-camera kalibreren na een ruitvervanging", "Peter Vos", planned_in=-2, waited=20),

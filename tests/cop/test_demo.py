@@ -106,7 +106,7 @@ def test_seed_demo_plans_a_year_of_meetings_with_answers():
 
     assert Attendance.objects.filter(meeting__starts_at__gte=now).count() == 0
     assert Attendance.objects.count() > 50
-    assert Topic.objects.filter(status="open").count() == 16
+    assert Topic.objects.filter(status="open").count() == 17
     planned = Topic.objects.filter(status="planned")
     assert planned.count() == 13
     # a planned topic became the theme of its meeting, planned before it began
@@ -215,7 +215,7 @@ def test_the_manager_sees_every_dashboard_section_filled_and_the_quiet_community
     requested, planned, waiting = (sum(row[n].value for row in tables["topics"].rows) for n in (1, 2, 3))
     assert requested > 0
     assert planned > 0
-    assert waiting == 16
+    assert waiting == 17
     assert all(row[-1].value for row in tables["ladder"].rows)  # members on the ladder every month
     assert [cell.text for cell in tables["communities"].rows[-1][:5]] == [
         "Projectmanagement & werkvoorbereiding",
