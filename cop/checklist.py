@@ -10,6 +10,7 @@ organisation dashboard costs the same for 3 communities or 30.
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
@@ -92,7 +93,8 @@ def _facts(community_ids: list[int], now: timezone.datetime) -> dict[int, dict]:
     )
     for row in members:
         facts[row["community_id"]] |= {"members": row["members"], "facilitators": row["facilitators"]}
-    last_month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    today = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()  # the organisation's month, not UTC's
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     levels = (
         ParticipationLevel.objects.filter(community_id__in=community_ids, month=last_month)
         .values("community_id")

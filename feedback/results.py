@@ -180,42 +180,24 @@ class ThemeRow:
 
 def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
     """Per post-meeting survey since `since`, oldest first: invited, responded, mean rating (1 to 5
-    questions). One query, whatever the number of meetings."""
+    questions, those that may be shown). One query, whatever the number of meetings."""
     invites = SurveyInvite.objects.filter(survey=OuterRef("pk"))
+    surveys = Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
     ratings = (
-        Answer.objects.filter(question__survey=OuterRef("pk"), question__type=QuestionType.RATING)
+        shown_rating_answers(surveys)
+        .filter(question__survey=OuterRef("pk"))
         .values("question__survey")
         .annotate(mean=Avg("number"))
         .values("mean")[:1]
     )
-    rated = (
-        Answer.objects.filter(question__survey=OuterRef("pk"), question__type=QuestionType.RATING)
-        .values("question__survey")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    surveys = (
-        Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
-        .annotate(
+    rows = (
+        surveys.annotate(
             invited=_count(invites),
             responded=_count(invites.filter(responded_at__isnull=False)),
-            answers=Coalesce(Subquery(rated), 0),
             rating=Subquery(ratings),
-            hidden=Q(anonymous=True, closes_at__gt=Now()),
         )
         .order_by("meeting__starts_at")
-        .values(
-            "pk",
-            "meeting_id",
-            "title",
-            "meeting__theme",
-            "meeting__starts_at",
-            "invited",
-            "responded",
-            "answers",
-            "rating",
-            "hidden",
-        )
+        .values("pk", "meeting_id", "title", "meeting__theme", "meeting__starts_at", "invited", "responded", "rating")
     )
     return [
         TrendRow(
@@ -226,22 +208,27 @@ def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
             when=row["meeting__starts_at"],
             invited=row["invited"],
             responded=row["responded"],
-            rating=row["rating"] if row["answers"] >= threshold() and not row["hidden"] else None,
+            rating=row["rating"],
         )
-        for row in surveys
+        for row in rows
     ]
 
 
-def shown_ratings(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
-    """The surveys, of `surveys`, whose ratings may be shown and pooled: rated by at least the
-    threshold, and not anonymous and still open. Only these count towards a theme's or a month's
-    mean; otherwise a hidden rating could be worked out from the pooled mean and the shown ones."""
-    return (
-        surveys.exclude(anonymous=True, closes_at__gt=Now())
-        .annotate(rated=Count("questions__answers", filter=Q(questions__type=QuestionType.RATING)))
-        .filter(rated__gte=threshold())
+def shown_rating_answers(surveys: QuerySet[Survey]) -> QuerySet[Answer]:
+    """The 1-to-5 ratings, of `surveys`, that may be shown and pooled: those of rating questions
+    answered by at least the threshold (as the results page shows each question on its own), in
+    surveys that are not anonymous and still open. A month's, a theme's or a meeting's mean pools
+    only these; pooling a hidden question's ratings with shown ones would let anyone subtract
+    them out again."""
+    questions = (
+        SurveyQuestion.objects.filter(
+            type=QuestionType.RATING, survey__in=surveys.exclude(anonymous=True, closes_at__gt=Now()).values("pk")
+        )
+        .annotate(answered=Count("answers", filter=Q(answers__number__isnull=False)))
+        .filter(answered__gte=threshold())
         .values("pk")
     )
+    return Answer.objects.filter(question__in=questions, number__isnull=False)
 
 
 def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:
@@ -258,12 +245,11 @@ def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:
             responded=Count("pk", filter=Q(responded_at__isnull=False)),
         )
     }
-    shown = shown_ratings(
-        Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
-    )
     ratings = {
         row["question__survey__meeting__theme"]: row
-        for row in Answer.objects.filter(question__survey__in=shown, question__type=QuestionType.RATING)
+        for row in shown_rating_answers(
+            Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
+        )
         .values("question__survey__meeting__theme")
         .annotate(mean=Avg("number"), responses=Count("response", distinct=True))
     }

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
 
 from cop.models import Community
 from meetings.models import Attendance, Meeting, MeetingStatus, Response, Rsvp
@@ -81,16 +81,18 @@ def plannable_meetings(*, community: Community, now: datetime) -> list[Meeting]:
     )
 
 
-def attendance_counts(meetings: QuerySet[Meeting], *, by: str = "meeting__community_id") -> dict[object, tuple[int, int]]:
+def attendance_counts(
+    meetings: QuerySet[Meeting], *, by: str = "meeting__community_id"
+) -> dict[object, tuple[int, int]]:
     """(came, said they would come) per `by`: of the people who answered "going", how many were
     checked in. Only meetings where attendance was taken count, so a meeting nobody checked in
-    does not read as everyone staying away. One grouped query; the dashboard and the health
-    check both use this one definition of the attendance rate."""
-    checked_in = Attendance.objects.filter(meeting_id=OuterRef("meeting_id"))
+    does not read as everyone staying away. One grouped query (each "going" joined to its own
+    check-in, if any); the dashboard and the health check both use this one definition."""
+    taken = meetings.filter(Exists(Attendance.objects.filter(meeting_id=OuterRef("pk")))).values("pk")
     rows = (
-        Rsvp.objects.filter(meeting__in=meetings, response=Response.GOING)
-        .filter(Exists(checked_in))
+        Rsvp.objects.filter(meeting__in=taken, response=Response.GOING)
+        .annotate(checked_in=FilteredRelation("meeting__attendance", condition=Q(meeting__attendance__user=F("user"))))
         .values(by)
-        .annotate(going=Count("pk"), came=Count("pk", filter=Q(Exists(checked_in.filter(user_id=OuterRef("user_id"))))))
+        .annotate(going=Count("pk"), came=Count("checked_in"))
     )
     return {row[by]: (row["came"], row["going"]) for row in rows}

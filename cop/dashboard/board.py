@@ -12,6 +12,7 @@ from datetime import date
 from functools import cached_property
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
@@ -140,8 +141,12 @@ class Dashboard:
         return metrics.responses_by_month(self.scope)
 
     @cached_property
+    def rating_figures(self) -> dict:
+        return metrics.ratings(self.scope)
+
+    @cached_property
     def ratings(self) -> dict:
-        return metrics.ratings_by_month(self.scope)
+        return metrics.ratings_by_month(self.rating_figures)
 
     @cached_property
     def successes(self) -> dict:
@@ -185,7 +190,7 @@ class Dashboard:
 
     @cached_property
     def themes(self) -> list[metrics.ThemeFigure]:
-        return metrics.themes(self.scope)
+        return metrics.themes(self.rating_figures)
 
     # Key figures ----------------------------------------------------------------------------------
 
@@ -348,7 +353,7 @@ class Dashboard:
                 href = reverse("survey_results", args=[community.slug, survey.survey_id])
             rows.append(
                 [
-                    Cell(starts_at.date(), date_format(starts_at, "j M Y")),
+                    Cell(timezone.localdate(starts_at), date_format(timezone.localtime(starts_at), "j M Y")),
                     Cell(title, title, href),
                     Cell(theme, theme or NONE),
                     _number(came.get(pk, (None, None))[0]),
@@ -433,7 +438,10 @@ class Dashboard:
             wall = self.link("success_wall", Action.VIEW_SUCCESSES, success.community)
             rows.append(
                 [
-                    Cell(success.created_at.date(), date_format(success.created_at, "j M Y")),
+                    Cell(
+                        timezone.localdate(success.created_at),
+                        date_format(timezone.localtime(success.created_at), "j M Y"),
+                    ),
                     Cell(success.community.name, success.community.name),
                     Cell(success.title, success.title, f"{wall}#success-{success.pk}" if wall else ""),
                     Cell(success.get_value_display(), success.get_value_display()),

@@ -13,8 +13,9 @@ of means. What a figure means is said once, here:
   attendance was taken, see meetings.selectors.attendance_counts);
 - response rate: invitations to post-meeting surveys of meetings in the period that were
   answered;
-- satisfaction: the mean of the 1-to-5 ratings of those surveys, only surveys whose ratings may
-  be shown (feedback.results.shown_ratings: the anonymity threshold);
+- satisfaction: the mean of the 1-to-5 ratings of those surveys, only ratings that may be shown
+  (feedback.results.shown_rating_answers: each question answered by at least the anonymity
+  threshold, and no anonymous survey still open);
 - topics requested: suggested in the period; planned: put on a meeting in the period;
 - successes: shared in the period, not hidden;
 - ladder: members per rung per month; moved towards the core compares each member's rung in the
@@ -28,12 +29,12 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from cop.models import Success
-from feedback.models import Answer, QuestionType, Survey, SurveyInvite
-from feedback.results import shown_ratings
+from feedback.models import Survey, SurveyInvite
+from feedback.results import shown_rating_answers
 from meetings.models import Attendance, Meeting, MeetingStatus, Topic, TopicStatus
 from meetings.selectors import attendance_counts
 from members.ladder import distribution, moved_towards_core
@@ -124,24 +125,6 @@ def responses_by_month(scope: Scope) -> dict[tuple[int, date], tuple[int, int]]:
     return {(row["survey__community_id"], _day(row["month"])): (row["invited"], row["answered"]) for row in rows}
 
 
-def _shown_surveys(scope: Scope):
-    return shown_ratings(Survey.objects.filter(meeting__in=held(scope)))
-
-
-def ratings_by_month(scope: Scope) -> dict[tuple[int, date], tuple[int, int]]:
-    """(sum of ratings, number of ratings) per (community, month of the meeting), of the surveys
-    whose ratings may be shown."""
-    rows = (
-        Answer.objects.filter(
-            question__survey__in=_shown_surveys(scope), question__type=QuestionType.RATING, number__isnull=False
-        )
-        .annotate(month=_month("question__survey__meeting__starts_at"))
-        .values("question__survey__community_id", "month")
-        .annotate(total=Sum("number"), count=Count("pk"))
-    )
-    return {(row["question__survey__community_id"], _day(row["month"])): (row["total"], row["count"]) for row in rows}
-
-
 @dataclass(frozen=True)
 class ThemeFigure:
     theme: str
@@ -150,22 +133,44 @@ class ThemeFigure:
     mean: float
 
 
-def themes(scope: Scope, *, limit: int = 5) -> list[ThemeFigure]:
-    """The best-rated meeting themes in scope (themes named alike in two communities count as
-    one), of surveys whose ratings may be shown; ties go to the theme met most."""
+def ratings(scope: Scope) -> dict[tuple[int, date, str], tuple[int, int, int]]:
+    """(sum of ratings, number of ratings, meetings) per (community, month of the meeting,
+    theme), of the ratings that may be shown (feedback.results.shown_rating_answers). One query
+    serves both the months and the themes."""
     rows = (
-        Answer.objects.filter(
-            question__survey__in=_shown_surveys(scope), question__type=QuestionType.RATING, number__isnull=False
-        )
-        .exclude(question__survey__meeting__theme="")
-        .values("question__survey__meeting__theme")
-        .annotate(mean=Avg("number"), ratings=Count("pk"), meetings=Count("question__survey__meeting", distinct=True))
-        .order_by("-mean", "-meetings", "question__survey__meeting__theme")[:limit]
+        shown_rating_answers(Survey.objects.filter(meeting__in=held(scope)))
+        .annotate(month=_month("question__survey__meeting__starts_at"))
+        .values("question__survey__community_id", "month", "question__survey__meeting__theme")
+        .annotate(total=Sum("number"), count=Count("pk"), meetings=Count("question__survey__meeting", distinct=True))
     )
-    return [
-        ThemeFigure(row["question__survey__meeting__theme"], row["meetings"], row["ratings"], row["mean"])
+    return {
+        (row["question__survey__community_id"], _day(row["month"]), row["question__survey__meeting__theme"]): (
+            row["total"],
+            row["count"],
+            row["meetings"],
+        )
         for row in rows
-    ]
+    }
+
+
+def ratings_by_month(figures: dict[tuple[int, date, str], tuple[int, int, int]]) -> dict[tuple[int, date], tuple]:
+    """(sum, number) of ratings per (community, month), from `ratings`."""
+    totals: dict[tuple[int, date], tuple[int, int]] = {}
+    for (community_id, month, _theme), (total, count, _meetings) in figures.items():
+        before = totals.get((community_id, month), (0, 0))
+        totals[community_id, month] = (before[0] + total, before[1] + count)
+    return totals
+
+
+def themes(figures: dict[tuple[int, date, str], tuple[int, int, int]], *, limit: int = 5) -> list[ThemeFigure]:
+    """The best-rated meeting themes, from `ratings` (themes named alike in two communities count
+    as one); ties go to the theme met most, then the name."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (_community, _month, theme), counts in figures.items():
+        if theme:
+            sums[theme] = [a + b for a, b in zip(sums[theme], counts, strict=True)]
+    ranked = sorted(sums.items(), key=lambda item: (-item[1][0] / item[1][1], -item[1][2], item[0]))
+    return [ThemeFigure(theme, meetings, count, total / count) for theme, (total, count, meetings) in ranked[:limit]]
 
 
 def topics(scope: Scope) -> dict[tuple[int, str], tuple[int, int, int]]:

@@ -4,6 +4,7 @@ answers, and ratings below the anonymity threshold are left out (cop.dashboard.m
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,26 +18,27 @@ from cop.dashboard.forms import DashboardForm
 from cop.models import Community
 from feedback.results import threshold
 from members.models import Level
-from members.permissions import Action, communities_for, community_roles, org_roles
+from members.permissions import ACTIONS, Action, communities_for, community_roles, org_roles
 
 
 def _dashboard(request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
     visible = list(communities_for(request.user, Action.VIEW_DASHBOARD).order_by("name"))
-    if not visible:
+    org = org_roles(request.user)
+    # A manager sees an empty dashboard before the first community; a member without the role, none.
+    if not visible and not org & ACTIONS[Action.VIEW_DASHBOARD]:
         raise PermissionDenied
     slug = request.GET.get("community", "")
     if slug and slug not in {community.slug for community in visible}:
-        # Someone else's community: forbidden; one that does not exist: not found.
-        raise PermissionDenied if Community.objects.filter(slug=slug, active=True).exists() else Http404
+        # Someone else's community: forbidden; one that does not exist (or is no slug at all): not found.
+        exists = slug_re.fullmatch(slug) and Community.objects.filter(slug=slug, active=True).exists()
+        raise PermissionDenied if exists else Http404
     form = DashboardForm(request.GET or {}, communities=visible)
     if not form.is_valid():
         return form, None
     chosen = form.cleaned_data["community"]
     communities = [chosen] if chosen else visible
     scope = metrics.scope_for([c.pk for c in communities], months=form.cleaned_data["months"], now=timezone.now())
-    board = Dashboard(
-        communities=communities, scope=scope, org=org_roles(request.user), roles=community_roles(request.user)
-    )
+    board = Dashboard(communities=communities, scope=scope, org=org, roles=community_roles(request.user))
     return form, board
 
 

@@ -1,7 +1,8 @@
 """The five-point health check on hand-built communities: each light, its evidence and
 suggestion, and a fixed number of queries however many communities are checked."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,7 @@ from cop.models import DomainStatementRevision, Success
 from feedback.models import Survey, SurveyInvite
 from meetings.models import Attendance, Rsvp, Topic
 from members.ladder import levels_compute
-from members.models import Role
+from members.models import ParticipationLevel, Role
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,16 @@ def test_many_communities_cost_the_same_queries(django_assert_num_queries):
     for communities in (few, many):
         with django_assert_num_queries(9):
             health_checks(communities)
+
+
+def test_just_after_midnight_on_the_first_the_month_before_is_the_organisations(settings):
+    # 1 December 00:30 in Amsterdam is 30 November in UTC: last month is November, not October.
+    community = CommunityFactory()
+    people = [MembershipFactory(community=community, role=Role.INTERN).user for _ in range(4)]
+    for user in people:
+        ParticipationLevel.objects.create(
+            user=user, community=community, month=date(2026, 11, 1), level="participant", rank=2
+        )
+    now = datetime(2026, 12, 1, 0, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    point = health_checks([community], now=now)[community.pk][1]
+    assert point.evidence == "4 members; 100% took part regularly last month"
