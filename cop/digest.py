@@ -6,9 +6,14 @@ waiting in the backlog.
 splits it per person in Python, writes this week's health snapshots and queues one e-mail per
 person through the outbox. The outbox key holds the person and the ISO week, so a second run in
 the same week (or two at once) queues nothing new. Someone with nothing to read gets nothing.
+
+A digest copies the titles of the week's successes, each with its id and an index of those ids
+(`success_ids`), so that `digests_forget` can take a success out of every digest that lists it
+when it is hidden or its author is erased: pending, sent or failed.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,7 +29,8 @@ from django.utils.formats import date_format
 from django.utils.translation import pgettext_lazy
 
 from cop.checklist import Light, Point, health_checks
-from cop.models import Community, HealthSnapshot, Success, ValueCycle
+from cop.models import Community, HealthSnapshot, Notification, Success, ValueCycle
+from cop.models.notification import Status
 from cop.notifications.services import notifications_queue_each
 from meetings.models import Meeting, MeetingStatus, Topic, TopicStatus
 from members.models import Membership, Role, User
@@ -228,6 +234,7 @@ def digest_context(*, reader: Reader, week: Week, now: datetime) -> dict[str, An
             for success in week.successes.get(community.pk, []):
                 successes.append(
                     {
+                        "id": success["pk"],
                         "title": success["title"],
                         "community": community.name,
                         "value": str(ValueCycle(success["value"]).label),
@@ -283,12 +290,47 @@ def digest_context(*, reader: Reader, week: Week, now: datetime) -> dict[str, An
     return {
         "week": week.number,
         "successes": successes,
+        # The same ids as keys, for `digests_forget`'s lookup (has_any_keys, on PostgreSQL and SQLite).
+        "success_ids": {str(success["id"]): True for success in successes},
         # Soonest first across communities.
         "meetings": [meeting for _start, _pk, meeting in sorted(meetings, key=lambda item: item[:2])],
         "health": health,
         "topics": topics,
         "url": _url("home"),
     }
+
+
+def _says_something(context: dict[str, Any]) -> bool:
+    return any(context.get(part) for part in ("successes", "meetings", "health", "topics"))
+
+
+def digests_forget(success_ids: Iterable[int], *, reason: str) -> int:
+    """Takes these successes out of every weekly digest that lists them, whatever its status: a
+    pending digest goes out without them, a sent or failed one no longer holds their titles. A
+    pending digest left with nothing to say is skipped. Returns how many digests changed. Two
+    queries, whatever the number of successes and digests; the caller holds the transaction.
+
+    The rows are locked while they are rewritten: a worker cannot claim one in between (its
+    conditional claim then finds it skipped), and two callers cannot undo each other's scrub. A
+    digest a worker already claimed (sending) goes out as it was read, like any message."""
+    forget = {str(pk) for pk in success_ids}
+    if not forget:
+        return 0
+    rows = list(
+        Notification.objects.select_for_update()
+        .filter(kind=KIND, context__success_ids__has_any_keys=sorted(forget))
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for row in rows:
+        context = dict(row.context)
+        context["successes"] = [item for item in context.get("successes", []) if str(item.get("id")) not in forget]
+        context["success_ids"] = {key: True for key in context.get("success_ids", {}) if key not in forget}
+        row.context = context
+        if row.status == Status.PENDING and not _says_something(context):
+            row.status, row.finished_at, row.last_error = Status.SKIPPED, now, reason
+    Notification.objects.bulk_update(rows, ["context", "status", "finished_at", "last_error"])
+    return len(rows)
 
 
 @transaction.atomic

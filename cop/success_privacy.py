@@ -4,8 +4,10 @@ What erasure does, and why:
 - Successes they wrote are deleted, with the kudos they got. Title and story are their own words
   and often name them, so there is nothing to keep without them. The announcements that carried
   the story (the e-mail rows to colleagues, the chat message) are deleted too: a pending one is
-  never sent, a sent one no longer holds the text. The ladder levels already stored keep their
-  counts (numbers, no text).
+  never sent, a sent one no longer holds the text. The weekly digests that listed their titles
+  lose those items (`cop.digest.digests_forget`): a pending one goes out without them, or not at
+  all if nothing else was in it, a sent one no longer holds the titles. The ladder levels already
+  stored keep their counts (numbers, no text).
 - Kudos they gave are deleted: a kudos is only who liked what.
 - A success about them that someone else wrote stays (it is the author's story and the
   community's), but no longer points to them, and the announcements' copy of their name is
@@ -18,6 +20,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from cop.digest import digests_forget
 from cop.models import Kudos, Notification, Success
 from members.models import User
 
@@ -69,11 +72,15 @@ def successes_export(user: User) -> dict[str, list[dict[str, Any]]]:
 
 
 def successes_erase(user: User) -> None:
-    """Deletes the successes the person wrote (their kudos and announcements with them) and the
-    kudos they gave; unties the successes others wrote about them. The caller holds the
-    transaction."""
+    """Deletes the successes the person wrote (their kudos, announcements and lines in weekly
+    digests with them) and the kudos they gave; unties the successes others wrote about them. The
+    caller holds the transaction."""
     written = Success.objects.filter(author=user).values("pk")
     _announcements(written).delete()
+    digests_forget(
+        written.values_list("pk", flat=True),
+        reason="Nothing left to tell: its successes were erased with their author.",
+    )
     Success.objects.filter(pk__in=written).delete()
     Kudos.objects.filter(user=user).delete()
     about = Success.objects.filter(about=user).values("pk")

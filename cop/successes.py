@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from cop.digest import digests_forget
 from cop.models import Community, Kudos, Notification, Success, SuccessKind, ValueCycle
 from cop.models.notification import Status
 from cop.notifications.services import chat_queue, notifications_queue
@@ -194,7 +195,8 @@ def success_feature(*, success: Success, featured: bool = True) -> Success:
 @transaction.atomic
 def success_hide(*, success: Success) -> Success:
     """Hides the success from everyone but the moderators, and stops featuring it. Announcements
-    not sent yet are not sent."""
+    not sent yet are not sent; weekly digests, pending or sent, no longer list it (a pending one
+    with nothing else to say is not sent)."""
     if success.hidden_at is None:
         success.hidden_at = timezone.now()
     success.featured = False
@@ -203,6 +205,7 @@ def success_hide(*, success: Success) -> Success:
     Notification.objects.filter(
         subject_type=ContentType.objects.get_for_model(Success), subject_id=success.pk, status=Status.PENDING
     ).update(status=Status.SKIPPED, last_error="The success was hidden before this was sent.")
+    digests_forget([success.pk], reason="Nothing left to tell: its only success was hidden.")
     return success
 
 

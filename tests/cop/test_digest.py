@@ -18,8 +18,10 @@ from cop.models.notification import Status
 from cop.notifications.delivery import notification_deliver
 from cop.notifications.render import render_email
 from cop.notifications.services import preference_set
+from cop.successes import success_hide
 from meetings.models import Topic
 from members.models import Role
+from members.privacy import user_erase
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,12 +119,14 @@ def test_a_manager_reads_every_community_and_a_facilitator_only_their_own(auto, 
         "week": 49,
         "successes": [
             {
+                "id": apk.pk,
                 "title": "Eerste APK zelfstandig",
                 "community": "Autotechniek",
                 "value": "potential value",
                 "url": f"{SITE}/communities/autotechniek/successes/#success-{apk.pk}",
             }
         ],
+        "success_ids": {str(apk.pk): True},
         "meetings": [
             {
                 "title": "Accu's veilig loskoppelen",
@@ -269,6 +273,121 @@ def test_the_opt_out_link_in_the_digest_switches_off_digests_only(client, auto):
     ]
     digests_queue(now=NOW + timedelta(days=7))
     assert Notification.objects.get(kind=KIND, recipient=facilitator, occasion="2026-W50").status == Status.SKIPPED
+
+
+# --- Hidden and erased successes ---
+
+
+def test_a_hidden_success_leaves_the_digests_pending_and_sent(auto):
+    person(auto, email="facilitator@example.org")
+    person(email="manager@example.org", is_manager=True)
+    apk = success(auto, "Jan de Vries haalde zijn APK")
+    accu = success(auto, "Accu vervangen", days_ago=1)
+    meeting(auto, "Remmen")
+    quiet(auto)
+    digests_queue(now=NOW)
+    assert notification_deliver(notification_id=digests()["manager@example.org"].pk) == Status.SENT
+    assert "Jan de Vries haalde zijn APK" in mail.outbox[0].body
+
+    success_hide(success=apk)
+
+    rows = digests()
+    assert {email: row.status for email, row in rows.items()} == {
+        "facilitator@example.org": Status.PENDING,
+        "manager@example.org": Status.SENT,
+    }
+    for row in rows.values():
+        assert [item["title"] for item in row.context["successes"]] == ["Accu vervangen"]
+        assert row.context["success_ids"] == {str(accu.pk): True}
+        assert "Jan de Vries" not in str(row.context)
+    # The pending one goes out without it.
+    assert notification_deliver(notification_id=rows["facilitator@example.org"].pk) == Status.SENT
+    assert "Jan de Vries" not in mail.outbox[1].body
+    assert "- Accu vervangen (Autotechniek · applied value)" in mail.outbox[1].body
+    assert "Remmen" in mail.outbox[1].body
+
+
+def test_a_digest_whose_only_news_was_a_hidden_success_is_not_sent(auto, bouw):
+    person(auto, email="auto@example.org")
+    person(bouw, email="bouw@example.org")
+    apk = success(auto, "Jan de Vries haalde zijn APK")
+    success(bouw, "Gevel af")
+    quiet(auto, bouw)
+    digests_queue(now=NOW)
+
+    success_hide(success=apk)
+
+    rows = digests()
+    skipped = rows["auto@example.org"]
+    assert (skipped.status, skipped.context["successes"], skipped.finished_at is not None) == (Status.SKIPPED, [], True)
+    assert skipped.last_error == "Nothing left to tell: its only success was hidden."
+    assert rows["bouw@example.org"].status == Status.PENDING  # another community's digest is untouched
+    assert [item["title"] for item in rows["bouw@example.org"].context["successes"]] == ["Gevel af"]
+    assert notification_deliver(notification_id=skipped.pk) == "not-claimed"
+    assert mail.outbox == []
+
+
+def test_erasing_the_author_takes_their_successes_out_of_the_digests(auto):
+    author = person(auto, role=Role.INTERN, full_name="Jan de Vries")
+    other = person(auto, role=Role.INTERN)
+    person(auto, email="facilitator@example.org")
+    person(email="manager@example.org", is_manager=True)
+    success(auto, "Jan de Vries haalde zijn APK", author=author)
+    success(auto, "Nog een van Jan", author=author, days_ago=1)
+    kept = success(auto, "Accu vervangen", author=other)
+    quiet(auto)
+    digests_queue(now=NOW)
+    assert notification_deliver(notification_id=digests()["manager@example.org"].pk) == Status.SENT
+
+    user_erase(user=author)
+
+    rows = digests()
+    assert {email: row.status for email, row in rows.items()} == {
+        "facilitator@example.org": Status.PENDING,
+        "manager@example.org": Status.SENT,
+    }
+    for row in rows.values():
+        assert row.context["successes"] == [
+            {
+                "id": kept.pk,
+                "title": "Accu vervangen",
+                "community": "Autotechniek",
+                "value": "applied value",
+                "url": f"{SITE}/communities/autotechniek/successes/#success-{kept.pk}",
+            }
+        ]
+        assert row.context["success_ids"] == {str(kept.pk): True}
+        assert "Jan" not in str(row.context)
+
+
+def test_a_digest_with_only_an_erased_authors_success_is_not_sent(auto):
+    author = person(auto, role=Role.INTERN)
+    person(auto, email="facilitator@example.org")
+    success(auto, "Jan de Vries haalde zijn APK", author=author)
+    quiet(auto)
+    digests_queue(now=NOW)
+
+    user_erase(user=author)
+
+    row = digests()["facilitator@example.org"]
+    assert (row.status, row.context["successes"], row.context["success_ids"]) == (Status.SKIPPED, [], {})
+    assert row.last_error == "Nothing left to tell: its successes were erased with their author."
+    assert notification_deliver(notification_id=row.pk) == "not-claimed"
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("readers", [1, 4])
+def test_hiding_a_success_costs_the_same_queries_for_any_number_of_digests(readers, auto, django_assert_num_queries):
+    for _ in range(readers):
+        person(auto)
+    apk = success(auto, "Jan de Vries haalde zijn APK")
+    success(auto, "Accu vervangen")
+    digests_queue(now=NOW)
+
+    with django_assert_num_queries(6):  # savepoint, save, announcements, digests read and written, release
+        success_hide(success=apk)
+    assert Notification.objects.filter(kind=KIND, context__success_ids__has_key=str(apk.pk)).count() == 0
+    assert Notification.objects.filter(kind=KIND).count() == readers
 
 
 # --- Once a week ---

@@ -10,7 +10,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from cop.digest import KIND as DIGEST
+from cop.digest import digests_queue
 from cop.models import Kudos, Notification, Success
+from cop.models.notification import Status
 from cop.success_privacy import successes_erase, successes_export
 from cop.successes import kudos_toggle, success_share
 from members.ladder import levels_compute
@@ -175,3 +178,24 @@ def test_erasing_an_account_erases_its_successes_and_keeps_the_ladders_counts(wo
     assert Success.objects.count() == 3
     kept = ParticipationLevel.objects.get(pk=before.pk)
     assert (kept.level, kept.contributed) == ("contributor", 1)
+
+
+def test_erasure_takes_their_successes_out_of_weekly_digests_pending_and_sent(world):
+    UserFactory(email="manager@example.org", is_manager=True)
+    UserFactory(email="other.manager@example.org", is_manager=True)
+    digests_queue(now=datetime(2026, 9, 26, 7, tzinfo=ZONE))  # the week from 19 September
+    Notification.objects.filter(kind=DIGEST, recipient__email="other.manager@example.org").update(status=Status.SENT)
+    before = Notification.objects.filter(kind=DIGEST).order_by("recipient__email")
+    assert [[item["title"] for item in row.context["successes"]] for row in before] == [
+        ["Ilias vond de storing", "Eerste APK zelf gedaan", "Nieuwe checklist hoogvolt"]
+    ] * 2
+
+    user_erase(user=world["ilias"])
+
+    after = Notification.objects.filter(kind=DIGEST).order_by("recipient__email")
+    assert [(row.status, [item["title"] for item in row.context["successes"]]) for row in after] == [
+        (Status.PENDING, ["Ilias vond de storing", "Nieuwe checklist hoogvolt"]),
+        (Status.SENT, ["Ilias vond de storing", "Nieuwe checklist hoogvolt"]),
+    ]
+    assert all("Eerste APK" not in str(row.context) for row in after)
+    assert all(str(world["apk"].pk) not in row.context["success_ids"] for row in after)
