@@ -62,7 +62,7 @@ class Success(models.Model):
         "meetings.Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="successes"
     )
     featured = models.BooleanField(_("featured"), default=False)
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden since"), null=True, blank=True)
     created_at = models.DateTimeField(_("shared"), default=timezone.now)
 
     class Meta:
