@@ -207,6 +207,8 @@ HEALTH_RESPONSE_RED = env_int("HEALTH_RESPONSE_RED", 25)
 HEALTH_TOPIC_WAIT_DAYS = env_int("HEALTH_TOPIC_WAIT_DAYS", 60, minimum=1)
 HEALTH_TOPICS_WAITING = env_int("HEALTH_TOPICS_WAITING", 3, minimum=1)  # that many waiting: amber
 HEALTH_SUCCESS_DAYS = env_int("HEALTH_SUCCESS_DAYS", 90, minimum=1)  # a success shared within
+# The dashboard's figures are kept this long per view (communities, period, language); 0: never.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 # Recurring series generate their meetings this many days ahead.
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 90, minimum=7)
 # Alumni (interns whose internship ended) are erased this many days later; 0 keeps them.

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Now
 
 from cop.models import Community
@@ -214,21 +214,34 @@ def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
     ]
 
 
+def _ratings(surveys: QuerySet[Survey]) -> QuerySet[Answer]:
+    return Answer.objects.filter(
+        question__survey__in=surveys.exclude(anonymous=True, closes_at__gt=Now()).values("pk"),
+        question__type=QuestionType.RATING,
+        number__isnull=False,
+    )
+
+
 def shown_rating_answers(surveys: QuerySet[Survey]) -> QuerySet[Answer]:
     """The 1-to-5 ratings, of `surveys`, that may be shown and pooled: those of rating questions
     answered by at least the threshold (as the results page shows each question on its own), in
     surveys that are not anonymous and still open. A month's, a theme's or a meeting's mean pools
     only these; pooling a hidden question's ratings with shown ones would let anyone subtract
     them out again."""
-    questions = (
-        SurveyQuestion.objects.filter(
-            type=QuestionType.RATING, survey__in=surveys.exclude(anonymous=True, closes_at__gt=Now()).values("pk")
-        )
-        .annotate(answered=Count("answers", filter=Q(answers__number__isnull=False)))
-        .filter(answered__gte=threshold())
-        .values("pk")
+    shown = _ratings(surveys).values("question_id").annotate(n=Count("pk")).filter(n__gte=threshold())
+    return Answer.objects.filter(question__in=shown.values("question_id"), number__isnull=False)
+
+
+def shown_rating_sums(surveys: QuerySet[Survey], *fields: str) -> QuerySet[Answer]:
+    """The same ratings, summed per question in one pass: rows of `fields` (of the answer's
+    question, survey, meeting…) with `total` and `count`, only for questions at the threshold.
+    For pages that add many surveys up (the dashboard), cheaper than pooling answer by answer."""
+    return (
+        _ratings(surveys)
+        .values("question_id", *fields)
+        .annotate(total=Sum("number"), count=Count("pk"))
+        .filter(count__gte=threshold())
     )
-    return Answer.objects.filter(question__in=questions, number__isnull=False)
 
 
 def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Sign
 
 from members.models import LEVEL_RANK, Level, Membership, ParticipationLevel, Role
 
@@ -183,15 +184,16 @@ def moved_towards_core(*, community_ids: list[int], since: date, until: date) ->
     before = ParticipationLevel.objects.filter(
         user_id=OuterRef("user_id"), community_id=OuterRef("community_id"), month=month_start(since)
     ).values("rank")[:1]
+    # One comparison per member (up 1, same 0, down -1), grouped: a count per direction would run
+    # the "before" look-up once for each.
     rows = (
         ParticipationLevel.objects.filter(community_id__in=community_ids, month=month_start(until))
-        .annotate(before=Subquery(before))
-        .filter(before__isnull=False)
-        .values("community_id")
-        .annotate(
-            up=Count("pk", filter=Q(rank__gt=F("before"))),
-            same=Count("pk", filter=Q(rank=F("before"))),
-            down=Count("pk", filter=Q(rank__lt=F("before"))),
-        )
+        .annotate(step=Sign(F("rank") - Subquery(before)))
+        .filter(step__isnull=False)
+        .values("community_id", "step")
+        .annotate(n=Count("pk"))
     )
-    return {row["community_id"]: (row["up"], row["same"], row["down"]) for row in rows}
+    moves: dict[int, list[int]] = {}
+    for row in rows:
+        moves.setdefault(row["community_id"], [0, 0, 0])[1 - row["step"]] = row["n"]
+    return {community_id: tuple(counts) for community_id, counts in moves.items()}

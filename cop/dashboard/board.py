@@ -11,18 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cop.charts import Chart, StackedChart, bars, columns, stacked
 from cop.checklist import POINTS, Point, health_checks
 from cop.dashboard import metrics
-from cop.models import Community, Success, ValueCycle
+from cop.models import Community, ValueCycle
 from cop.models.success import VALUE_EXPLAINED
 from feedback.results import meeting_trend, rate
 from meetings.models import TopicSource
@@ -102,6 +104,7 @@ class Dashboard:
         self.scope = scope
         self.single = communities[0] if len(communities) == 1 else None
         self._org, self._roles = org, roles
+        self._url = reverse("dashboard")
 
     # Who may go where ------------------------------------------------------------------------
 
@@ -120,53 +123,57 @@ class Dashboard:
     def filtered(self, community: Community, anchor: str = "") -> str:
         """This dashboard for one community, same period."""
         query = urlencode({"community": community.slug, "months": len(self.scope.months)})
-        return f"{reverse('dashboard')}?{query}{'#' + anchor if anchor else ''}"
+        return f"{self._url}?{query}{'#' + anchor if anchor else ''}"
 
-    # Figures, each computed once ---------------------------------------------------------------
-
-    @cached_property
-    def members(self) -> dict:
-        return metrics.members_by_role(self.scope)
+    # Figures: computed together, kept for a few minutes -----------------------------------------
 
     @cached_property
-    def meetings(self) -> dict:
-        return metrics.meetings_held(self.scope)
+    def figures(self) -> dict[str, object]:
+        """Every figure of the communities in view and the period: eighteen grouped queries, or
+        none when the same view was asked for less than DASHBOARD_CACHE_SECONDS ago (the key
+        holds the communities, which the view has already checked the viewer may see, and the
+        language of the health check's sentences). Links are never cached: they are the viewer's."""
+        ids = ",".join(str(pk) for pk in sorted(self.scope.community_ids))
+        key = f"dashboard:v1:{get_language()}:{self.scope.months[0]}:{self.scope.months[-1]}:{ids}"
+        seconds = settings.DASHBOARD_CACHE_SECONDS
+        found = cache.get(key) if seconds else None
+        if found is None:
+            found = {
+                "members": metrics.members_by_role(self.scope),
+                "meetings": metrics.meetings_held(self.scope),
+                "attendance": metrics.attendance(self.scope),
+                "responses": metrics.responses_by_month(self.scope),
+                "ratings": metrics.ratings(self.scope),
+                "successes": metrics.successes_by_value(self.scope),
+                "stories": metrics.stories(self.scope),
+                "topics": metrics.topics(self.scope),
+                "ladder": metrics.ladder(self.scope),
+                "moves": metrics.ladder_moves(self.scope),
+                "health": health_checks(self.communities, now=self.scope.now),
+            }
+            if seconds:
+                cache.set(key, found, seconds)
+        return found
 
-    @cached_property
-    def attendance(self) -> dict:
-        return metrics.attendance(self.scope)
-
-    @cached_property
-    def responses(self) -> dict:
-        return metrics.responses_by_month(self.scope)
-
-    @cached_property
-    def rating_figures(self) -> dict:
-        return metrics.ratings(self.scope)
+    members = property(lambda self: self.figures["members"])
+    meetings = property(lambda self: self.figures["meetings"])
+    attendance = property(lambda self: self.figures["attendance"])
+    responses = property(lambda self: self.figures["responses"])
+    rating_figures = property(lambda self: self.figures["ratings"])
+    successes = property(lambda self: self.figures["successes"])
+    stories = property(lambda self: self.figures["stories"])
+    topics = property(lambda self: self.figures["topics"])
+    ladder = property(lambda self: self.figures["ladder"])
+    moves = property(lambda self: self.figures["moves"])
+    health = property(lambda self: self.figures["health"])
 
     @cached_property
     def ratings(self) -> dict:
         return metrics.ratings_by_month(self.rating_figures)
 
     @cached_property
-    def successes(self) -> dict:
-        return metrics.successes_by_value(self.scope)
-
-    @cached_property
-    def topics(self) -> dict:
-        return metrics.topics(self.scope)
-
-    @cached_property
-    def ladder(self) -> dict:
-        return metrics.ladder(self.scope)
-
-    @cached_property
-    def moves(self) -> dict:
-        return metrics.ladder_moves(self.scope)
-
-    @cached_property
-    def health(self) -> dict[int, list[Point]]:
-        return health_checks(self.communities, now=self.scope.now)
+    def themes(self) -> list[metrics.ThemeFigure]:
+        return metrics.themes(self.rating_figures)
 
     @property
     def single_health(self) -> list[tuple[Point, str, str]]:
@@ -183,14 +190,6 @@ class Dashboard:
         return [
             (community, self.filtered(community, "health"), self.health[community.pk]) for community in self.communities
         ]
-
-    @cached_property
-    def stories(self) -> list[Success]:
-        return metrics.stories(self.scope)
-
-    @cached_property
-    def themes(self) -> list[metrics.ThemeFigure]:
-        return metrics.themes(self.rating_figures)
 
     # Key figures ----------------------------------------------------------------------------------
 

@@ -29,12 +29,12 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from cop.models import Success
 from feedback.models import Survey, SurveyInvite
-from feedback.results import shown_rating_answers
+from feedback.results import shown_rating_sums
 from meetings.models import Attendance, Meeting, MeetingStatus, Topic, TopicStatus
 from meetings.selectors import attendance_counts
 from members.ladder import distribution, moved_towards_core
@@ -135,22 +135,21 @@ class ThemeFigure:
 
 def ratings(scope: Scope) -> dict[tuple[int, date, str], tuple[int, int, int]]:
     """(sum of ratings, number of ratings, meetings) per (community, month of the meeting,
-    theme), of the ratings that may be shown (feedback.results.shown_rating_answers). One query
-    serves both the months and the themes."""
-    rows = (
-        shown_rating_answers(Survey.objects.filter(meeting__in=held(scope)))
-        .annotate(month=_month("question__survey__meeting__starts_at"))
-        .values("question__survey__community_id", "month", "question__survey__meeting__theme")
-        .annotate(total=Sum("number"), count=Count("pk"), meetings=Count("question__survey__meeting", distinct=True))
-    )
-    return {
-        (row["question__survey__community_id"], _day(row["month"]), row["question__survey__meeting__theme"]): (
-            row["total"],
-            row["count"],
-            row["meetings"],
-        )
-        for row in rows
-    }
+    theme), of the ratings that may be shown (feedback.results.shown_rating_sums): one query,
+    a row per rating question, added up here; it serves both the months and the themes."""
+    rows = shown_rating_sums(
+        Survey.objects.filter(meeting__in=held(scope)),
+        "question__survey__community_id",
+        "question__survey__meeting_id",
+        "question__survey__meeting__theme",
+    ).annotate(month=_month("question__survey__meeting__starts_at"))
+    sums: dict[tuple[int, date, str], list] = defaultdict(lambda: [0, 0, set()])
+    for row in rows:
+        key = (row["question__survey__community_id"], _day(row["month"]), row["question__survey__meeting__theme"])
+        sums[key][0] += row["total"]
+        sums[key][1] += row["count"]
+        sums[key][2].add(row["question__survey__meeting_id"])
+    return {key: (total, count, len(meetings)) for key, (total, count, meetings) in sums.items()}
 
 
 def ratings_by_month(figures: dict[tuple[int, date, str], tuple[int, int, int]]) -> dict[tuple[int, date], tuple]:

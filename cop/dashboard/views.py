@@ -2,6 +2,7 @@
 facilitators; one community at a time through the filter. Aggregates only: no individual's
 answers, and ratings below the anonymity threshold are left out (cop.dashboard.metrics)."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
@@ -54,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "points": POINTS,
             "levels": Level.choices,
             "threshold": threshold(),
+            "cache_minutes": -(-settings.DASHBOARD_CACHE_SECONDS // 60),
         }
     return render(request, "cop/dashboard/dashboard.html", context, status=200 if board else 400)
 

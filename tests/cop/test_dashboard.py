@@ -357,10 +357,27 @@ def test_the_manager_sees_every_community_and_exact_figures(client, world, manag
     for name in ("A", "B", "C"):
         assert f">{name}</a>" in page
     assert "no one's own answers are shown here" in page  # aggregates only, and it says so
-    client.get("/dashboard/", {"community": world["a"].slug})
+    with django_assert_num_queries(4):  # the figures again within DASHBOARD_CACHE_SECONDS: cached
+        client.get("/dashboard/", {"months": 3}, headers={"accept-language": "en"})
     with django_assert_num_queries(26):
         response = client.get("/dashboard/", {"community": world["a"].slug})
     assert response.context["board"].single == world["a"]
+    with django_assert_num_queries(7):  # cached; the list of its meetings and the links are not
+        client.get("/dashboard/", {"community": world["a"].slug})
+
+
+def test_cached_figures_are_kept_per_language_and_can_be_switched_off(client, world, manager, settings):
+    client.force_login(manager)
+    english = client.get("/dashboard/", {"community": world["a"].slug}, headers={"accept-language": "en"})
+    assert english.context["board"].health[world["a"].pk][3].evidence == "2 successes shared recently"
+    manager.language = "nl"
+    manager.save()
+    dutch = client.get("/dashboard/", {"community": world["a"].slug}, headers={"accept-language": "nl"})
+    assert dutch.context["board"].health[world["a"].pk][3].evidence == "2 successen onlangs gedeeld"
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    Success.objects.create(community=world["a"], kind="intern", value="applied", title="Nieuw", story="…")
+    again = client.get("/dashboard/", {"community": world["a"].slug}, headers={"accept-language": "nl"})
+    assert again.context["board"].totals["successes"] == 3
 
 
 def test_a_facilitator_sees_only_their_own_communities(client, world):
