@@ -328,9 +328,15 @@ def main() -> None:
         ("organisation, 12 months", "/dashboard/?months=12"),
         (f"one community ({largest.name}), 3 months", f"/dashboard/?community={largest.slug}"),
         (f"one community ({largest.name}), 12 months", f"/dashboard/?community={largest.slug}&months=12"),
-        ("floor: /health/live/ (no session, one query)", "/health/live/"),
     ]
-    results = [measure(browser, label, path) for label, path in pages]
+    # Computed on every request (the cache off: a first visit, or one after the figures expired),
+    # then as a manager sees them again within DASHBOARD_CACHE_SECONDS.
+    kept = settings.DASHBOARD_CACHE_SECONDS
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    results = [measure(browser, f"{label}, computed", path) for label, path in pages]
+    settings.DASHBOARD_CACHE_SECONDS = kept
+    results += [measure(browser, f"{label}, cached", path) for label, path in pages]
+    results.append(measure(browser, "floor: /health/live/ (no session, one query)", "/health/live/"))
     about = machine()
     counts = dataset_counts()
     print()
@@ -340,6 +346,7 @@ def main() -> None:
     print("dataset: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
 
     plans = []
+    settings.DASHBOARD_CACHE_SECONDS = 0  # the queries themselves, not the cache
     for label, path in pages[:2]:
         queries = slowest(browser, path)
         print(f"\nSlowest queries, {label} (median of 5 requests):")

@@ -209,6 +209,12 @@ HEALTH_TOPICS_WAITING = env_int("HEALTH_TOPICS_WAITING", 3, minimum=1)  # that m
 HEALTH_SUCCESS_DAYS = env_int("HEALTH_SUCCESS_DAYS", 90, minimum=1)  # a success shared within
 # The dashboard's figures are kept this long per view (communities, period, language); 0: never.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
+if DASHBOARD_CACHE_SECONDS:
+    # The organisation-wide figures are renewed before they expire, so a manager never waits for them.
+    CELERY_BEAT_SCHEDULE["dashboard-warm"] = {
+        "task": "dashboard.warm",
+        "schedule": float(max(DASHBOARD_CACHE_SECONDS - 60, 30)),
+    }
 # Recurring series generate their meetings this many days ahead.
 SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 90, minimum=7)
 # Alumni (interns whose internship ended) are erased this many days later; 0 keeps them.

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from cop import digest, services
+from cop.dashboard.board import figures_warm
 from cop.notifications import delivery
 
 
@@ -28,3 +29,9 @@ def digest_weekly() -> int:
     """Periodic (Monday morning): the weekly digest to managers and facilitators, once per person
     and ISO week however often it runs."""
     return digest.digests_queue()
+
+
+@shared_task(name="dashboard.warm")
+def dashboard_warm() -> int:
+    """Periodic: the organisation dashboard's figures computed ahead of the managers who open it."""
+    return figures_warm()

@@ -499,3 +499,15 @@ def test_dates_are_the_organisations_not_utcs(world):
     rows = board(world, ("a",)).table("meetings").rows
     assert date(2026, 10, 9) in [row[0].value for row in rows]
     assert "9 Oct 2026" in [row[0].text for row in rows]
+
+
+def test_the_warming_job_computes_the_organisation_view_before_a_manager_asks(
+    client, world, manager, django_assert_num_queries
+):
+    from cop.tasks import dashboard_warm  # noqa: PLC0415
+
+    assert dashboard_warm() == 8  # two languages, four periods
+    client.force_login(manager)
+    with django_assert_num_queries(4):  # session, user, communities, roles: no figure computed
+        response = client.get("/dashboard/", {"months": 12}, headers={"accept-language": "en"})
+    assert response.context["board"].totals["held"] == 6  # A: 4 with August's, B: 1, C: 1
