@@ -121,27 +121,13 @@ def notifications_queue(
     must be JSON (ids and strings, never model instances). A fixed number of queries, whatever
     the number of recipients.
     """
-    definition = kinds.get(kind)
-    recipients = list(recipients)
-    off = _switched_off((person.pk for person in recipients), definition.category)
-    rows = []
-    for person in recipients:
-        wanted = email_wanted(kind=definition, user=person, switched_off=person.pk in off)
-        rows.append(
-            _row(
-                channel=Channel.EMAIL,
-                addressee=person.pk,
-                kind=kind,
-                subject_object=subject_object,
-                occasion=occasion,
-                context=context,
-                recipient=person,
-                community=community,
-                status=Status.PENDING if wanted else Status.SKIPPED,
-                last_error="" if wanted else "The recipient switched this kind of e-mail off.",
-            )
-        )
-    return _queue(rows)
+    return notifications_queue_each(
+        messages=((person, context) for person in recipients),
+        kind=kind,
+        subject_object=subject_object,
+        occasion=occasion,
+        community=community,
+    )
 
 
 def notifications_queue_each(
