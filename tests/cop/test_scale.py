@@ -107,6 +107,18 @@ def test_force_empties_the_database_first(flushed):
     assert Community.objects.count() == plan_for(0.02).communities
 
 
+def test_force_will_not_empty_a_database_that_may_be_production(monkeypatch, settings):
+    from django.core.management.base import CommandError  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
+
+    CommunityFactory(name="Ons eigen")
+    settings.DEBUG = False
+    monkeypatch.setitem(connection.settings_dict, "NAME", "gilde")
+    with pytest.raises(CommandError, match="only a \\*_bench or \\*_test database"):
+        call_command("seed_scale", factor=0.02, force=True)
+    assert Community.objects.filter(name="Ons eigen").exists()
+
+
 def test_the_dashboard_costs_the_same_queries_on_scale_data(client, django_assert_num_queries):
     seed_scale(factor=0.04, manager_password="bench-secret")
     client.force_login(User.objects.get(email=BENCH_MANAGER))

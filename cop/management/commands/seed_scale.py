@@ -1,7 +1,9 @@
 import secrets
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from cop.models import Community
 from cop.scale import dataset_counts, seed_scale
@@ -33,6 +35,10 @@ class Command(BaseCommand):
                     "This database already has communities: refusing to add a scale organisation to it. "
                     "--force empties the whole database first (for a benchmark database only)."
                 )
+            name = str(connection.settings_dict["NAME"])
+            if not ({"bench", "test"} & set(name.replace("-", "_").split("_")) or settings.DEBUG):
+                # A production database by mistake would lose everything: only throwaway ones.
+                raise CommandError(f"--force empties {name}: only a *_bench or *_test database, or with DEBUG.")
             self.stdout.write("Emptying the database (--force) ...")
             call_command("flush", interactive=False, verbosity=0)
         password = password or secrets.token_urlsafe(12)
