@@ -248,3 +248,124 @@ class TopicVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.topic}"
+
+
+# --- Kick-off sprint board ("snelkooksprint") -----------------------------------------------------
+
+
+class SprintColumn(models.TextChoices):
+    WORKS = "works", _("What could work")
+    PITFALL = "pitfall", _("Pitfalls and obstacles")
+    SOLUTION = "solution", _("Solutions")
+
+
+class SprintStatus(models.TextChoices):
+    SETUP = "setup", _("being prepared")
+    RUNNING = "running", _("running")
+    CLOSED = "closed", _("closed")
+
+
+class SprintBoard(models.Model):
+    """A live brainstorm attached to a meeting: rounds with a timer, small groups adding cards in
+    three columns, a reveal, a dot vote, a summary. `version` goes up with every change, so a
+    phone that polls learns in one cheap query whether there is anything new."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="sprint")
+    code = models.CharField(_("join code"), max_length=6, unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=SprintStatus.choices, default=SprintStatus.SETUP)
+    round_number = models.PositiveSmallIntegerField(default=0)  # 0: not started; else the round's position
+    round_started_at = models.DateTimeField(null=True, blank=True)
+    revealed = models.BooleanField(_("all boards shown to everyone"), default=False)
+    dots = models.PositiveSmallIntegerField(_("dots per person"), default=3)
+    version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sprint board")
+        verbose_name_plural = _("sprint boards")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.code})"
+
+
+class SprintRound(models.Model):
+    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="rounds")
+    position = models.PositiveSmallIntegerField()  # 1, 2, 3…
+    title = models.CharField(_("round"), max_length=80)
+    minutes = models.PositiveSmallIntegerField(_("minutes"), default=5)
+    voting = models.BooleanField(_("vote round"), default=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["board", "position"], name="sprint_round_position")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SprintGroup(models.Model):
+    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["board", "number"], name="sprint_group_number")]
+
+    def __str__(self) -> str:
+        return str(_("Group %(number)d") % {"number": self.number})
+
+
+class SprintParticipant(models.Model):
+    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sprint_seats")
+    group = models.ForeignKey(
+        SprintGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="participants"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["board", "user"], name="sprint_participant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.board}"
+
+
+class SprintCard(models.Model):
+    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="cards")
+    group = models.ForeignKey(SprintGroup, on_delete=models.CASCADE, related_name="cards")
+    column = models.CharField(_("column"), max_length=8, choices=SprintColumn.choices)
+    text = models.CharField(_("card"), max_length=280)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="sprint_cards"
+    )
+    # A solution answers a pitfall (of its own group, or any once the boards are revealed).
+    answers = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="solutions", verbose_name=_("answers")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sprint card")
+        verbose_name_plural = _("sprint cards")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["board", "group"], name="sprint_card_board_group")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SprintDot(models.Model):
+    card = models.ForeignKey(SprintCard, on_delete=models.CASCADE, related_name="dots")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["card", "user"], name="sprint_dot_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} • {self.card}"

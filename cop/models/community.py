@@ -13,6 +13,11 @@ class Community(models.Model):
         help_text=_("What the community is about and why it matters to every member."),
     )
     description = models.TextField(_("description"), blank=True)
+    # What a kick-off sprint proposed, for the facilitator to adopt or leave (meetings.sprint).
+    domain_draft = models.TextField(_("draft domain statement"), blank=True)
+    learning_goals = models.TextField(
+        _("shared learning goals"), blank=True, help_text=_("What the members want to learn together, one per line.")
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
