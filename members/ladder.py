@@ -5,7 +5,7 @@ Evidence counts the three months up to and including the month (a monthly commun
 a month, so one missed meeting does not drop anyone a rung):
 
 - core: hosted a meeting, or mentors an intern and came to a meeting;
-- contributor: suggested a topic or shared a success (sprint cards count too, once they exist);
+- contributor: suggested a topic, shared a success or wrote a card on a sprint board;
 - participant: came regularly (two meetings or more), or came and answered a survey;
 - observer: came to a meeting now and then (once);
 - newcomer: just joined, or not taking part yet.
@@ -70,11 +70,12 @@ def _evidence(month: date, community_ids: list[int] | None) -> dict[tuple[int, i
     kind of activity, whatever the number of members."""
     from cop.models import Success  # noqa: PLC0415 (members is imported by those apps)
     from feedback.models import SurveyInvite  # noqa: PLC0415
-    from meetings.models import Attendance, Meeting, MeetingStatus, Topic  # noqa: PLC0415
+    from meetings.models import Attendance, Meeting, MeetingStatus, SprintCard, Topic  # noqa: PLC0415
 
     start, end = _bounds(month)
     scope = Q() if community_ids is None else Q(community_id__in=community_ids)
     meeting_scope = Q() if community_ids is None else Q(meeting__community_id__in=community_ids)
+    meeting_scope_cards = Q() if community_ids is None else Q(board__meeting__community_id__in=community_ids)
     attended = _grouped(
         Attendance.objects.filter(meeting_scope, meeting__starts_at__gte=start, meeting__starts_at__lt=end),
         "user_id",
@@ -96,6 +97,11 @@ def _evidence(month: date, community_ids: list[int] | None) -> dict[tuple[int, i
         "author_id",
         "community_id",
     )
+    cards = _grouped(
+        SprintCard.objects.filter(meeting_scope_cards, created_at__gte=start, created_at__lt=end, author__isnull=False),
+        "author_id",
+        "board__meeting__community_id",
+    )
     hosted = _grouped(
         Meeting.objects.filter(
             scope, status=MeetingStatus.PUBLISHED, starts_at__gte=start, starts_at__lt=end, host__isnull=False
@@ -108,12 +114,12 @@ def _evidence(month: date, community_ids: list[int] | None) -> dict[tuple[int, i
         .filter(Q(left_at__isnull=True) | Q(left_at__gte=start))
         .values_list("mentor_id", "community_id")
     )
-    keys = set(attended) | set(answered) | set(topics) | set(successes) | set(hosted) | mentors
+    keys = set(attended) | set(answered) | set(topics) | set(successes) | set(cards) | set(hosted) | mentors
     return {
         key: Evidence(
             attended=attended.get(key, 0),
             answered=answered.get(key, 0),
-            contributed=topics.get(key, 0) + successes.get(key, 0),
+            contributed=topics.get(key, 0) + successes.get(key, 0) + cards.get(key, 0),
             hosted=hosted.get(key, 0),
             mentoring=key in mentors,
         )

@@ -25,7 +25,7 @@ RUNG_EXPLAINED = {
     Level.NEWCOMER: gettext_lazy("Just joined, or not taking part yet."),
     Level.OBSERVER: gettext_lazy("Comes to a meeting now and then."),
     Level.PARTICIPANT: gettext_lazy("Comes regularly, or comes and answers the survey afterwards."),
-    Level.CONTRIBUTOR: gettext_lazy("Suggests topics or shares successes."),
+    Level.CONTRIBUTOR: gettext_lazy("Suggests topics, shares successes or writes cards in a sprint."),
     Level.CORE: gettext_lazy("Hosts a meeting, or mentors an intern and comes to meetings."),
 }
 
@@ -64,8 +64,8 @@ def evidence_words(level: ParticipationLevel) -> str:
     if level.contributed:
         parts.append(
             ngettext(
-                "suggested or shared %(count)d topic or success",
-                "suggested or shared %(count)d topics or successes",
+                "suggested, shared or wrote %(count)d topic, success or sprint card",
+                "suggested, shared or wrote %(count)d topics, successes or sprint cards",
                 level.contributed,
             )
             % {"count": level.contributed}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cop.models import Success
 from feedback.models import Survey, SurveyInvite
-from meetings.models import Attendance, Topic
+from meetings.models import Attendance, SprintBoard, SprintCard, SprintGroup, Topic
 from members.ladder import Evidence, distribution, level_for, levels_compute, moved_towards_core
 from members.models import Level, ParticipationLevel, Role
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory
@@ -83,6 +83,12 @@ def test_levels_from_what_people_did_in_the_three_months(community):
         story="s",
         created_at=at(date(2026, 9, 20)),
     )
+    sketcher = person(community)
+    board = SprintBoard.objects.create(meeting=july, code="KICK23")
+    group = SprintGroup.objects.create(board=board, number=1)
+    SprintCard.objects.create(
+        board=board, group=group, column="works", text="Koffie", author=sketcher, created_at=at(date(2026, 7, 7))
+    )
     host = person(community, role=Role.COLLEAGUE)
     meeting(community, date(2026, 9, 21), host=host)
     mentor = person(community, role=Role.MENTOR)
@@ -91,7 +97,7 @@ def test_levels_from_what_people_did_in_the_three_months(community):
     gone = person(community, left_at=at(date(2026, 7, 31)))
     Attendance.objects.create(meeting=july, user=gone)
 
-    assert levels_compute(MONTH) == 10
+    assert levels_compute(MONTH) == 11
     levels = dict(ParticipationLevel.objects.filter(month=MONTH).values_list("user", "level"))
     assert gone.pk not in levels
     assert {
@@ -104,6 +110,7 @@ def test_levels_from_what_people_did_in_the_three_months(community):
             ("answered", answered),
             ("suggester", suggester),
             ("writer", writer),
+            ("sketcher", sketcher),
             ("host", host),
             ("mentor", mentor),
         ]
@@ -115,14 +122,15 @@ def test_levels_from_what_people_did_in_the_three_months(community):
         "answered": "participant",
         "suggester": "contributor",
         "writer": "contributor",
+        "sketcher": "contributor",
         "host": "core",
         "mentor": "core",
     }
     row = ParticipationLevel.objects.get(user=regular, month=MONTH)
     assert (row.attended, row.answered, row.contributed, row.hosted, row.mentoring, row.rank) == (2, 0, 0, 0, False, 2)
     # Computing again replaces the month's figures.
-    assert levels_compute(MONTH) == 10
-    assert ParticipationLevel.objects.filter(month=MONTH).count() == 10
+    assert levels_compute(MONTH) == 11
+    assert ParticipationLevel.objects.filter(month=MONTH).count() == 11
 
 
 def test_distribution_and_movement_towards_the_core(community):

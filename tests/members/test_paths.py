@@ -76,10 +76,10 @@ def test_every_rung_has_its_line_and_only_core_has_no_next_step():
 
 def test_evidence_in_words():
     level = ParticipationLevel(attended=2, answered=1, contributed=1, hosted=0, mentoring=False)
-    assert evidence_words(level) == "came to 2 meetings, answered 1 survey, suggested or shared 1 topic or success"
+    assert evidence_words(level) == "came to 2 meetings, answered 1 survey, suggested, shared or wrote 1 topic, success or sprint card"
     level = ParticipationLevel(attended=1, answered=0, contributed=3, hosted=2, mentoring=True)
     assert evidence_words(level) == (
-        "came to 1 meeting, suggested or shared 3 topics or successes, hosted 2 meetings, mentored an intern"
+        "came to 1 meeting, suggested, shared or wrote 3 topics, successes or sprint cards, hosted 2 meetings, mentored an intern"
     )
     assert evidence_words(ParticipationLevel()) == "nothing yet"
 
@@ -140,7 +140,7 @@ def test_a_member_sees_their_own_path_in_each_community(client, autotechniek, in
     assert "This is the top rung of the ladder." in bouw_part
     assert "hosted 1 meeting" in bouw_part
     assert "contributed" not in page
-    assert "suggested or shared 4" not in page
+    assert "suggested, shared or wrote 4" not in page
     assert "Sanne de Vries" not in page
 
 
@@ -231,7 +231,7 @@ def test_who_may_see_an_interns_path(client, autotechniek, intern, people, visit
     if status == 200:
         assert "Path of Ilias Bakker" in response.text or "Your path on the ladder" in response.text
         assert "came to 1 meeting" in response.text
-        assert "suggested or shared 5" not in response.text
+        assert "suggested, shared or wrote 5" not in response.text
 
 
 def test_a_mentor_who_left_no_longer_sees_the_interns_path(client, intern):
@@ -258,7 +258,7 @@ def test_a_mentor_sees_only_their_own_interns_paths(client, autotechniek, intern
     assert "Ilias Bakker" in page
     assert "Observer</strong>" in page
     assert "Sanne de Vries" not in page  # another mentor's intern
-    assert "suggested or shared 5" not in page
+    assert "suggested, shared or wrote 5" not in page
     assert "Elders" not in page  # their intern in another community
     assert "hosted 1 meeting" not in page
 
@@ -277,7 +277,7 @@ def test_a_facilitator_sees_every_interns_path_with_their_mentor(client, autotec
     assert "Ilias Bakker" in page
     assert "mentor: Marco Jansen" in page
     assert "Sanne de Vries" in page
-    assert "suggested or shared 5 topics or successes" in page
+    assert "suggested, shared or wrote 5 topics, successes or sprint cards" in page
 
 
 @pytest.mark.parametrize("visitor", ["self", "colleague", "other facilitator", "manager"])
