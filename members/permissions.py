@@ -37,6 +37,8 @@ class Action(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"  # the success dashboard: aggregates and the health check
     VIEW_ANY_PATH = "view_any_path"  # any member's path on the participation ladder
     VIEW_INTERN_PATHS = "view_intern_paths"  # the interns' paths page (a mentor: their own interns)
+    JOIN_SPRINT = "join_sprint"  # join a kick-off sprint board on a phone: cards, dots
+    RUN_SPRINT = "run_sprint"  # set up and run a sprint board: rounds, groups, the screen, its outcomes
 
 
 MEMBER_ROLES = frozenset(Role.values)
@@ -65,6 +67,8 @@ ACTIONS: dict[Action, frozenset[str]] = {
     # admins anyone's, as they pair mentors. Managers get aggregates only, never a person's path.
     Action.VIEW_ANY_PATH: frozenset({Role.FACILITATOR, ADMIN}),
     Action.VIEW_INTERN_PATHS: frozenset({Role.MENTOR, Role.FACILITATOR, ADMIN}),
+    Action.JOIN_SPRINT: MEMBER_ROLES,
+    Action.RUN_SPRINT: frozenset({Role.FACILITATOR, ADMIN}),
 }
 
 
