@@ -37,8 +37,6 @@ class Action(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"  # the success dashboard: aggregates and the health check
     VIEW_ANY_PATH = "view_any_path"  # any member's path on the participation ladder
     VIEW_INTERN_PATHS = "view_intern_paths"  # the interns' paths page (a mentor: their own interns)
-    JOIN_SPRINT = "join_sprint"  # join a meeting's sprint board, add cards, put dots
-    RUN_SPRINT = "run_sprint"  # set up and run a sprint board, reveal, close, turn cards into outcomes
     JOIN_SPRINT = "join_sprint"  # join a kick-off sprint board on a phone: cards, dots
     RUN_SPRINT = "run_sprint"  # set up and run a sprint board: rounds, groups, the screen, its outcomes
 
