@@ -20,9 +20,15 @@ def community_save_with_domain(*, community: Community, author: User | None) -> 
 
 
 @transaction.atomic
-def domain_statement_update(*, community: Community, text: str, author: User) -> DomainStatementRevision | None:
+def domain_statement_update(
+    *, community: Community, text: str, author: User, adopt_draft: bool = False
+) -> DomainStatementRevision | None:
     """Changes the community's domain statement and keeps the old one in its history; None when
-    the text did not change (saving it again is not revisiting the domain)."""
+    the text did not change (saving it again is not revisiting the domain). With `adopt_draft`
+    the text began as the draft a kick-off sprint proposed, and that draft is cleared."""
+    if adopt_draft and community.domain_draft:
+        community.domain_draft = ""
+        community.save(update_fields=["domain_draft"])
     text = text.strip()
     if text == community.domain_statement.strip():
         return None

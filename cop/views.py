@@ -120,13 +120,19 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
     Facilitators edit the domain statement here; its history is kept."""
     community, viewer = community_for(request.user, slug, Action.VIEW_COMMUNITY)
     can_edit = allowed(viewer, Action.EDIT_DOMAIN)
-    form = DomainForm(request.POST or None, initial={"domain_statement": community.domain_statement})
+    # "Put it in the edit form": the kick-off sprint's draft fills the form, to adapt and save.
+    adopting = can_edit and bool(community.domain_draft) and request.GET.get("draft") == "1"
+    initial = community.domain_draft if adopting else community.domain_statement
+    form = DomainForm(request.POST or None, initial={"domain_statement": initial})
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
             domain_statement_update(
-                community=community, text=form.cleaned_data["domain_statement"], author=request.user
+                community=community,
+                text=form.cleaned_data["domain_statement"],
+                author=request.user,
+                adopt_draft=request.POST.get("adopt_draft") == "1",
             )
             messages.success(request, _("Domain statement saved."))
             return redirect("community_detail", slug=slug)
@@ -142,5 +148,8 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "facilitators": community_facilitators(community_id=community.pk),
         "revisions": domain_revisions(community_id=community.pk) if can_edit else [],
+        "draft": community.domain_draft if can_edit else "",
+        "adopting": adopting,
+        "learning_goals": [line for line in community.learning_goals.splitlines() if line.strip()],
     }
     return render(request, "cop/community.html", context)

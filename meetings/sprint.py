@@ -7,8 +7,10 @@ their own cards; a card edited from two phones at once keeps the first save and 
 (the `updated_at` it started from no longer matches).
 """
 
+import math
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -113,6 +115,7 @@ def groups_make(*, board: SprintBoard, size: int = 4) -> list[SprintGroup]:
     """Splits the participants into groups of about `size`: those checked in at the meeting
     join first (so the facilitator can split the room before anyone opens the page). Replaces
     earlier groups; cards stay with the group number they were made in."""
+    _running(board)
     if not 1 <= size <= 12:
         raise ValidationError(_("A group has 1 to 12 people."))
     checked_in = Attendance.objects.filter(meeting_id=board.meeting_id).values_list("user_id", flat=True)
@@ -139,6 +142,7 @@ def groups_make(*, board: SprintBoard, size: int = 4) -> list[SprintGroup]:
 @transaction.atomic
 def participant_move(*, board: SprintBoard, seat: SprintParticipant, group: SprintGroup | None) -> None:
     """Puts one participant in a group by hand (or in none)."""
+    _running(board)
     if group is not None and group.board_id != board.pk:
         raise ValidationError(_("That group is not on this board."))
     seat.group = group
@@ -149,6 +153,32 @@ def participant_move(*, board: SprintBoard, seat: SprintParticipant, group: Spri
 def _running(board: SprintBoard) -> None:
     if board.status == SprintStatus.CLOSED:
         raise ValidationError(_("This sprint is closed."))
+
+
+@transaction.atomic
+def dots_set(*, board: SprintBoard, dots: int) -> None:
+    """Sets how many dots each participant may put on cards (until the sprint closes)."""
+    _running(board)
+    if not 1 <= dots <= 10:
+        raise ValidationError(_("Each person has 1 to 10 dots."))
+    SprintBoard.objects.filter(pk=board.pk).update(dots=dots)
+    board.dots = dots
+    _bump(board)
+
+
+def seconds_left(board: SprintBoard, current: SprintRound | None, *, now: datetime | None = None) -> int | None:
+    """Whole seconds left in the running round (0 once its time is up); None while no round runs."""
+    if current is None or board.round_started_at is None or board.status != SprintStatus.RUNNING:
+        return None
+    ends = board.round_started_at + timedelta(minutes=current.minutes)
+    return max(0, math.ceil((ends - (now or timezone.now())).total_seconds()))
+
+
+def seats(board: SprintBoard) -> list[SprintParticipant]:
+    """Everyone on the board with their person, by group (those in none last), then name. One query."""
+    return list(
+        board.participants.select_related("user").order_by(F("group__number").asc(nulls_last=True), "user__full_name")
+    )
 
 
 @transaction.atomic
@@ -169,6 +199,8 @@ def round_next(*, board: SprintBoard) -> SprintRound | None:
 
 @transaction.atomic
 def reveal(*, board: SprintBoard, shown: bool = True) -> None:
+    """Shows every group's board to everyone (or hides them again), until the sprint closes."""
+    _running(board)
     SprintBoard.objects.filter(pk=board.pk).update(revealed=shown)
     _bump(board)
 

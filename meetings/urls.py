@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import sprint_admin_views, views
 
 urlpatterns = [
     path("agenda/", views.agenda, name="agenda"),
@@ -20,4 +20,12 @@ urlpatterns = [
     path("communities/<slug:slug>/topics/", views.topic_backlog, name="topic_backlog"),
     path("communities/<slug:slug>/topics/<int:pk>/vote/", views.topic_vote, name="topic_vote"),
     path("communities/<slug:slug>/topics/<int:pk>/<str:action>/", views.topic_manage, name="topic_manage"),
+    # The sprint board, facilitator's side (meetings/sprint_admin_views.py)
+    path("meetings/<int:pk>/sprint/add/", sprint_admin_views.sprint_add, name="sprint_add"),
+    path("meetings/<int:pk>/sprint/setup/", sprint_admin_views.sprint_setup, name="sprint_setup"),
+    path("meetings/<int:pk>/sprint/seats/<int:seat_id>/", sprint_admin_views.sprint_seat_move, name="sprint_seat_move"),
+    path("meetings/<int:pk>/sprint/screen/", sprint_admin_views.sprint_screen, name="sprint_screen"),
+    path("meetings/<int:pk>/sprint/control/<str:action>/", sprint_admin_views.sprint_control, name="sprint_control"),
+    path("meetings/<int:pk>/sprint/summary/", sprint_admin_views.sprint_summary, name="sprint_summary"),
+    path("meetings/<int:pk>/sprint/outcome/", sprint_admin_views.sprint_outcome, name="sprint_outcome"),
 ]

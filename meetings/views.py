@@ -73,8 +73,10 @@ def _detail_context(meeting: Meeting, viewer: Standing, user: User) -> dict[str,
     return {
         "meeting": meeting,
         "can_plan": allowed(viewer, Action.PLAN_MEETINGS),
+        "can_run_sprint": allowed(viewer, Action.RUN_SPRINT),
         "attendees": selectors.going(meeting=meeting),
         "can_answer": meeting.status == MeetingStatus.PUBLISHED and not meeting.is_past,
+        "can_join_sprint": allowed(viewer, Action.JOIN_SPRINT),
         "can_take_attendance": meeting.status == MeetingStatus.PUBLISHED
         and can_take_attendance(viewer, host_id=meeting.host_id, user_id=user.pk),
         "notes_form": NotesForm(initial={"notes": meeting.notes, "takeaways": meeting.takeaways}),
