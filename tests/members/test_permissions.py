@@ -11,6 +11,7 @@ from django.utils import timezone
 from cop.models import Kudos, Success
 from feedback.models import Survey, SurveyTemplate
 from feedback.services import default_template
+from meetings.models import SprintBoard
 from members.models import Invitation, Role
 from members.permissions import ACTIONS, Action
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -70,6 +71,22 @@ def success(community):
             community=community, author=author, title="Gelukt", story="Zelf gedaan.", kind="milestone", value="applied"
         )
     return found
+
+
+def sprint_meeting(community, title: str = "Snelkooksprint", *, board: bool = True, closed: bool = False) -> int:
+    """The id of a kick-off meeting of `community`, with a sprint board (closed: its sprint is over)."""
+    from meetings import sprint  # noqa: PLC0415
+    from meetings.models import Meeting  # noqa: PLC0415
+    from tests.factories import MeetingFactory  # noqa: PLC0415
+
+    meeting = Meeting.objects.filter(community=community, title=title).first()
+    if meeting is None:
+        meeting = MeetingFactory(community=community, title=title, format="kickoff")
+        if board:
+            made = sprint.sprint_create(meeting=meeting, by=None)
+            if closed:
+                sprint.sprint_close(board=made)
+    return meeting.pk
 
 
 # (name, method, url builder, roles that may). The url builders see the `world`.
@@ -180,6 +197,42 @@ VIEWS = [
         ACTIONS[Action.VIEW_DASHBOARD],
     ),
     ("dashboard", "get", lambda w: reverse("dashboard"), {Role.FACILITATOR, "other facilitator", "manager", "admin"}),
+    (
+        "add a sprint board",
+        "post",
+        lambda w: reverse("sprint_add", args=[sprint_meeting(w["ours"], "Zonder sprint", board=False)]),
+        ACTIONS[Action.RUN_SPRINT],
+    ),
+    (
+        "sprint set-up",
+        "get",
+        lambda w: reverse("sprint_setup", args=[sprint_meeting(w["ours"])]),
+        ACTIONS[Action.RUN_SPRINT],
+    ),
+    (
+        "sprint screen",
+        "get",
+        lambda w: reverse("sprint_screen", args=[sprint_meeting(w["ours"])]),
+        ACTIONS[Action.RUN_SPRINT],
+    ),
+    (
+        "sprint next round",
+        "post",
+        lambda w: reverse("sprint_control", args=[sprint_meeting(w["ours"]), "next"]),
+        ACTIONS[Action.RUN_SPRINT],
+    ),
+    (
+        "sprint outcome",
+        "post",
+        lambda w: reverse("sprint_outcome", args=[sprint_meeting(w["ours"])]),
+        ACTIONS[Action.RUN_SPRINT],
+    ),
+    (
+        "closed sprint's summary",
+        "get",
+        lambda w: reverse("sprint_summary", args=[sprint_meeting(w["ours"], "Afgelopen sprint", closed=True)]),
+        ACTIONS[Action.VIEW_MEETINGS],
+    ),
 ]
 
 
@@ -218,6 +271,10 @@ def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     assert Kudos.objects.exists() == (name == "kudos" and visitor in allowed)
     assert Success.objects.filter(featured=True).exists() == (name == "feature a success" and visitor in allowed)
     assert Success.objects.filter(hidden_at__isnull=False).exists() == (name == "hide a success" and visitor in allowed)
+    started = SprintBoard.objects.filter(round_number__gt=0).exists()
+    assert started == (name == "sprint next round" and visitor in allowed)
+    added = SprintBoard.objects.filter(meeting__title="Zonder sprint").exists()
+    assert added == (name == "add a sprint board" and visitor in allowed)
 
 
 def test_another_communitys_invitation_cannot_be_touched_through_ours(client, world):
