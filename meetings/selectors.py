@@ -30,8 +30,9 @@ def agenda(*, user: User, now: datetime, past_limit: int = 20) -> tuple[list[Mee
 
 
 def meeting_page(*, meeting_id: int, user: User) -> Meeting | None:
-    """The meeting with its community, host, counts and the person's answer (one query)."""
-    return _with_counts(Meeting.objects.filter(pk=meeting_id), user).first()
+    """The meeting with its community, host, sprint board (if any), counts and the person's answer
+    (one query)."""
+    return _with_counts(Meeting.objects.filter(pk=meeting_id).select_related("sprint"), user).first()
 
 
 def going(*, meeting: Meeting) -> list[Rsvp]:

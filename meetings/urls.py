@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import sprint_admin_views, views
+from meetings import sprint_admin_views, sprint_views, views
 
 urlpatterns = [
     path("agenda/", views.agenda, name="agenda"),
@@ -13,6 +13,20 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/<int:user_id>/", views.attendance_toggle, name="meeting_attendance_toggle"),
     path("meetings/<int:pk>/checkin/", views.self_checkin, name="meeting_checkin"),
     path("meetings/<int:pk>/notes/", views.meeting_notes, name="meeting_notes"),
+    # The sprint board, participant's side (meetings/sprint_views.py); before meeting_action,
+    # which would take "sprint" for an action
+    path("sprint/", sprint_views.sprint_code, name="sprint_code"),
+    path("sprint/<str:code>/", sprint_views.sprint_join, name="sprint_join"),
+    path("meetings/<int:pk>/sprint/", sprint_views.sprint_board, name="sprint_board"),
+    path("meetings/<int:pk>/sprint/board/", sprint_views.sprint_board_live, name="sprint_board_live"),
+    path("meetings/<int:pk>/sprint/cards/", sprint_views.sprint_card_add, name="sprint_card_add"),
+    path("meetings/<int:pk>/sprint/cards/<int:card_id>/edit/", sprint_views.sprint_card_edit, name="sprint_card_edit"),
+    path(
+        "meetings/<int:pk>/sprint/cards/<int:card_id>/delete/",
+        sprint_views.sprint_card_delete,
+        name="sprint_card_delete",
+    ),
+    path("meetings/<int:pk>/sprint/cards/<int:card_id>/dot/", sprint_views.sprint_dot, name="sprint_dot"),
     path("meetings/<int:pk>/<str:action>/", views.meeting_action, name="meeting_action"),
     path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
     path("communities/<slug:slug>/meetings/new/", views.meeting_create, name="meeting_create"),
