@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cop.demo import QUIET
 from cop.models import Community
+from meetings import sprint_demo
 from meetings.models import (
     Attendance,
     Format,
@@ -230,6 +231,9 @@ def seed(communities: list[Community]) -> None:
         Rsvp.objects.bulk_create(rsvps, ignore_conflicts=True)
         Attendance.objects.bulk_create(attendance, ignore_conflicts=True)
         _topics(community, memberships, meetings, today=today)
+        if community.slug == QUIET:  # its first meeting was a kick-off sprint, finished with a summary
+            people = {m.user.full_name: m.user for m in memberships}
+            sprint_demo.seed(community=community, meeting=meetings[max(FADING)], people=people)
 
 
 def _stayed(membership: Membership, moment: datetime) -> bool:

@@ -234,3 +234,39 @@ def test_the_manager_sees_every_dashboard_section_filled_and_the_quiet_community
     assert board.totals["down"] > board.totals["up"]
     assert [point.light.value for point in board.health[board.single.pk]] == ["amber", "red", "red", "red", "amber"]
     assert page.text.count('class="health__point') == 5
+
+
+def test_seed_demo_has_projectmanagements_finished_kickoff_sprint_with_its_summary(client):
+    from meetings import sprint  # noqa: PLC0415
+    from meetings.models import SprintBoard, SprintCard, SprintDot  # noqa: PLC0415
+
+    call_command("seed_demo", force=True)
+    board = SprintBoard.objects.get()
+    counts = (SprintCard.objects.count(), SprintDot.objects.count(), board.code)
+    call_command("seed_demo", force=True)
+    assert (SprintCard.objects.count(), SprintDot.objects.count(), SprintBoard.objects.get().code) == counts
+    meeting = board.meeting
+    assert (meeting.community.slug, meeting.format, board.status) == ("projectmanagement", "kickoff", "closed")
+    assert board.meeting.starts_at == board.meeting.community.meetings.order_by("starts_at").first().starts_at
+    assert [group.participants.count() for group in board.groups.all()] == [2, 2]
+    summary = sprint.summary(board)
+    winners = {column: (cards[0].text, cards[0].dot_count) for column, cards in summary.top.items()}
+    assert winners == {
+        "works": ("Echte voorbeelden van eigen projecten meenemen", 3),
+        "pitfall": ("Eén trekker: valt die weg, dan stopt alles", 4),
+        "solution": ("Twee facilitators die elkaar afwisselen", 3),
+    }
+    assert [(pitfall.text, [s.text for s in solutions]) for pitfall, solutions in summary.pairs] == [
+        ("Eén trekker: valt die weg, dan stopt alles", ["Twee facilitators die elkaar afwisselen"]),
+        ("Geen tijd naast de projectdeadlines", ["Vaste datum, een jaar vooruit gepland"]),
+        ("Alleen de projectleider aan het woord", ["Elke keer een stagiair als gespreksleider"]),
+        ("Onderwerpen sluiten niet aan bij de stage", ["Stagiairs kiezen zelf de onderwerpen"]),
+    ]
+    assert Community.objects.get(slug="projectmanagement").learning_goals == (
+        "Echte voorbeelden van eigen projecten meenemen\nLeren van faalkosten en meerwerk"
+    )
+    # Every member may read it: an intern of Projectmanagement.
+    intern = Membership.objects.current().filter(community__slug="projectmanagement", role="intern").first().user
+    client.force_login(intern)
+    page = client.get(f"/meetings/{board.meeting_id}/sprint/summary/").text
+    assert "Eén trekker: valt die weg, dan stopt alles" in page
