@@ -48,7 +48,8 @@ def _board(request: HttpRequest, pk: int, action: Action = Action.RUN_SPRINT) ->
 
 
 def join_url(board: SprintBoard) -> str:
-    return f"{settings.SITE_URL}/sprint/{board.code}/"
+    """Where a phone joins (the participants' side), absolute for the QR code."""
+    return settings.SITE_URL + reverse("sprint_join", args=[board.code])
 
 
 def qr_svg(url: str, *, label: str) -> SafeString:

@@ -144,8 +144,23 @@ def test_facilitator_runs_a_kickoff_sprint_from_setup_to_summary(demo, live_serv
     shoot(page, "sprint-admin-summary-print-media-nl")
     page.emulate_media(media="screen")
 
-    page.goto(f"{live_server.url}/communities/autotechniek/")
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/sprint/summary/")
+    page.get_by_label("Elke maand een vast moment in de werkplaats (2)").check()
+    page.get_by_label("Oud en nieuw samen aan één auto (2)").check()
+    page.get_by_role("button", name="Naar het concept-domein").click()
+    expect(page.get_by_text("Het concept-domein bestaat uit 2 kaartjes")).to_be_visible()
+
+    # The community page: the shared learning goals for all, the draft for the facilitator to adopt.
+    page.get_by_role("link", name="Communitypagina").click()
     expect(page.get_by_role("heading", name="Gedeelde leerdoelen")).to_be_visible()
     expect(page.locator(".learning-goals li")).to_have_text(
         ["Oud en nieuw samen aan één auto (2)", "Bijeenkomst inplannen als werktijd (1)"]
     )
+    page.get_by_role("link", name="In het bewerkformulier zetten").click()
+    draft = "Elke maand een vast moment in de werkplaats (2)\nOud en nieuw samen aan één auto (2)"
+    expect(page.get_by_label("Domeinbeschrijving")).to_have_value(draft)
+    assert_accessible(page)
+    shoot(page, "sprint-admin-community-draft-nl-desktop")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.locator("p.domain")).to_have_text(draft)
+    expect(page.get_by_text("Concept uit de kick-off-sprint")).to_have_count(0)
