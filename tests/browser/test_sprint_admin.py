@@ -164,3 +164,23 @@ def test_facilitator_runs_a_kickoff_sprint_from_setup_to_summary(demo, live_serv
     page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.locator("p.domain")).to_have_text(draft)
     expect(page.get_by_text("Concept uit de kick-off-sprint")).to_have_count(0)
+
+
+def test_the_demo_sprints_summary_and_setup_on_a_phone(demo, live_server, visit, shoot, assert_accessible):
+    board = SprintBoard.objects.get(meeting__community__slug="projectmanagement")
+    page = visit("/accounts/login/", width="phone", locale="en-GB")
+    log_in(page, "admin@gilde.demo", expect_heading="Welcome")
+    page.goto(f"{live_server.url}/meetings/{board.meeting_id}/sprint/summary/")
+    first = page.locator("#top-pitfall").locator("xpath=..").locator("li").first
+    expect(first).to_contain_text("Eén trekker: valt die weg, dan stopt alles")
+    expect(first).to_contain_text("4 dots")
+    assert_accessible(page)
+    shoot(page, "sprint-admin-summary-demo-en-phone")
+    page.goto(f"{live_server.url}/meetings/{board.meeting_id}/sprint/setup/")
+    expect(page.get_by_text("The rounds stay as they are once the sprint has started.")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "sprint-admin-setup-demo-en-phone")
+    page.goto(f"{live_server.url}/meetings/{board.meeting_id}/sprint/screen/")
+    expect(page.get_by_role("heading", name="The sprint is closed")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "sprint-admin-screen-demo-en-phone")
