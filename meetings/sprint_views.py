@@ -179,7 +179,7 @@ def sprint_card_add(request: HttpRequest, pk: int) -> HttpResponse:
             if draft.errors:
                 messages.error(request, " ".join(draft.errors))
             return HttpResponseClientRefresh()
-        extra = {"draft": draft, "autofocus": True}
+        extra = {"draft": draft}
         if column == SprintColumn.SOLUTION and not draft.errors:
             extra["selected"] = None
         return render(request, LIVE, _context(board, view, request, **extra))
