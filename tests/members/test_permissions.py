@@ -11,7 +11,7 @@ from django.utils import timezone
 from cop.models import Kudos, Success
 from feedback.models import Survey, SurveyTemplate
 from feedback.services import default_template
-from meetings.models import SprintBoard
+from meetings.models import SprintBoard, SprintParticipant
 from members.models import Invitation, Role
 from members.permissions import ACTIONS, Action
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -87,6 +87,22 @@ def sprint_meeting(community, title: str = "Snelkooksprint", *, board: bool = Tr
             if closed:
                 sprint.sprint_close(board=made)
     return meeting.pk
+
+
+def sprint_code(community) -> str:
+    """The join code of `community`'s sprint board (sprint_meeting's)."""
+    return SprintBoard.objects.get(meeting_id=sprint_meeting(community)).code
+
+
+def sprint_card(community) -> tuple[int, int]:
+    """(meeting id, card id): a card on `community`'s sprint board by a member who is none of the visitors."""
+    from meetings import sprint  # noqa: PLC0415
+
+    board = SprintBoard.objects.get(meeting_id=sprint_meeting(community))
+    author = MembershipFactory(community=community, role=Role.COLLEAGUE).user
+    sprint.participant_join(board=board, user=author)
+    sprint.groups_make(board=board)
+    return board.meeting_id, sprint.card_add(board=board, user=author, column="works", text="Koffie").pk
 
 
 # (name, method, url builder, roles that may). The url builders see the `world`.
@@ -233,6 +249,31 @@ VIEWS = [
         lambda w: reverse("sprint_summary", args=[sprint_meeting(w["ours"], "Afgelopen sprint", closed=True)]),
         ACTIONS[Action.VIEW_MEETINGS],
     ),
+    (
+        "join a sprint",
+        "get",
+        lambda w: reverse("sprint_join", args=[sprint_code(w["ours"])]),
+        ACTIONS[Action.JOIN_SPRINT],
+    ),
+    (
+        "sprint board",
+        "get",
+        lambda w: reverse("sprint_board", args=[sprint_meeting(w["ours"])]),
+        ACTIONS[Action.JOIN_SPRINT],
+    ),
+    (
+        "sprint board poll",
+        "get",
+        lambda w: reverse("sprint_board_live", args=[sprint_meeting(w["ours"])]) + "?v=0",
+        ACTIONS[Action.JOIN_SPRINT],
+    ),
+    (
+        "add a sprint card",
+        "post",
+        lambda w: reverse("sprint_card_add", args=[sprint_meeting(w["ours"])]) + "?column=works&text=Thee",
+        ACTIONS[Action.JOIN_SPRINT],
+    ),
+    ("put a dot", "post", lambda w: reverse("sprint_dot", args=sprint_card(w["ours"])), ACTIONS[Action.JOIN_SPRINT]),
 ]
 
 
@@ -275,6 +316,8 @@ def test_permission_matrix(client, world, visitor, name, method, url, allowed):
     assert started == (name == "sprint next round" and visitor in allowed)
     added = SprintBoard.objects.filter(meeting__title="Zonder sprint").exists()
     assert added == (name == "add a sprint board" and visitor in allowed)
+    seated = SprintParticipant.objects.filter(user__in=world["people"].values()).exists()
+    assert seated == (name == "join a sprint" and visitor in allowed)
 
 
 def test_another_communitys_invitation_cannot_be_touched_through_ours(client, world):
