@@ -61,6 +61,8 @@ def test_two_phones_share_a_group_board_live(demo, browser, live_server, shoot, 
     shoot(ann, "sprint-no-group-nl-phone")
     bob = phone(browser, live_server, "colleague@gilde.demo")
     bob.goto(live_server.url + "/sprint/")
+    assert_accessible(bob)
+    shoot(bob, "sprint-join-nl-phone")
     bob.get_by_label("Code").fill(f"{board.code[:3].lower()} {board.code[3:].lower()}")
     bob.get_by_role("button", name="Meedoen").click()
     expect(bob).to_have_url(re.compile(rf"/meetings/{meeting.pk}/sprint/$"))
@@ -114,6 +116,8 @@ def test_two_phones_share_a_group_board_live(demo, browser, live_server, shoot, 
     # Ann edits and deletes her own cards; Bob's have no such buttons for her.
     expect(card(ann, "Geen tijd naast het werk").get_by_role("link", name=re.compile("^Bewerken"))).to_have_count(0)
     card(ann, "Samen lunchen op vrijdag").get_by_role("link", name=re.compile("^Bewerken")).click()
+    assert_accessible(ann)
+    shoot(ann, "sprint-card-edit-nl-phone")
     ann.get_by_label("Kaartje").fill("Samen lunchen op vrijdag, om de beurt koken")
     ann.get_by_role("button", name="Opslaan").click()
     expect(card(ann, "om de beurt koken")).to_be_visible()  # back on the board
@@ -122,6 +126,17 @@ def test_two_phones_share_a_group_board_live(demo, browser, live_server, shoot, 
     card(ann, "Een vaste plek in de kantine").get_by_role("button", name=re.compile("^Verwijderen")).click()
     expect(card(ann, "Een vaste plek in de kantine")).to_have_count(0)
     expect(card(bob, "Een vaste plek in de kantine")).to_have_count(0, timeout=SOON)
+
+    # Bob's phone loses its connection for a while; the board keeps trying and catches up.
+    bob.context.set_offline(True)
+    column(ann, "Valkuilen en obstakels").get_by_label("Nieuw kaartje").fill("Te veel lawaai in de werkplaats")
+    column(ann, "Valkuilen en obstakels").get_by_role("button", name="Toevoegen").click()
+    expect(card(ann, "Te veel lawaai in de werkplaats")).to_be_visible()
+    bob.wait_for_timeout(4_500)  # two polls lost
+    expect(card(bob, "Te veel lawaai in de werkplaats")).to_have_count(0)
+    bob.context.set_offline(False)
+    expect(card(bob, "Te veel lawaai in de werkplaats")).to_be_visible(timeout=SOON)
+    assert bob.evaluate("window.notReloaded") is True
 
     # The vote round: a dot, and the count of dots left.
     sprint.card_add(board=board, user=mentor, column="works", text="Elke maand een ander bedrijf bezoeken")

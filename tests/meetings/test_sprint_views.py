@@ -395,3 +395,26 @@ def test_a_closed_sprint_shows_the_boards_and_the_summary_without_forms(client, 
     response = add(client, board, "works", "Te laat", kwargs={"follow": True})
     assert "Deze sprint is afgesloten." in response.text
     assert not SprintCard.objects.filter(text="Te laat").exists()
+
+
+def test_the_sprint_pages_have_no_inline_script_or_style(client, board):
+    ann, bob = seated(board, 2, size=1)
+    pitfall = sprint.card_add(board=board, user=ann, column="pitfall", text="Geen tijd")
+    sprint.card_add(board=board, user=ann, column="solution", text="Vast uur", answers_id=pitfall.pk)
+    sprint.card_add(board=board, user=bob, column="works", text="Koffie")
+    for _round in range(4):
+        sprint.round_next(board=board)
+    sprint.reveal(board=board)
+    client.force_login(ann)
+    pages = [
+        client.get(page_url(board)).text,
+        client.get(live_url(board, v=0), headers=HTMX).text,
+        client.get(reverse("sprint_card_edit", args=[board.meeting_id, pitfall.pk])).text,
+        client.get(reverse("sprint_code")).text,
+    ]
+    for page in pages:
+        assert "<script>" not in page
+        assert "<style" not in page
+        assert " style=" not in page
+        assert " hx-on" not in page
+        assert " onclick=" not in page
