@@ -76,10 +76,13 @@ def test_every_rung_has_its_line_and_only_core_has_no_next_step():
 
 def test_evidence_in_words():
     level = ParticipationLevel(attended=2, answered=1, contributed=1, hosted=0, mentoring=False)
-    assert evidence_words(level) == "came to 2 meetings, answered 1 survey, suggested, shared or wrote 1 topic, success or sprint card"
+    assert evidence_words(level) == (
+        "came to 2 meetings, answered 1 survey, suggested, shared or wrote 1 topic, success or sprint card"
+    )
     level = ParticipationLevel(attended=1, answered=0, contributed=3, hosted=2, mentoring=True)
     assert evidence_words(level) == (
-        "came to 1 meeting, suggested, shared or wrote 3 topics, successes or sprint cards, hosted 2 meetings, mentored an intern"
+        "came to 1 meeting, suggested, shared or wrote 3 topics, successes or sprint cards, "
+        "hosted 2 meetings, mentored an intern"
     )
     assert evidence_words(ParticipationLevel()) == "nothing yet"
 
