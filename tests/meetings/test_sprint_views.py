@@ -348,7 +348,7 @@ def test_a_participant_in_no_group_waits_and_the_page_reloads_once_grouped(clien
     client.get(reverse("sprint_join", args=[board.code]))
     page = client.get(page_url(board)).text
     assert "Je zit nog niet in een groep" in page
-    assert 'hx-trigger="every 2s"' in page
+    assert 'hx-trigger="every 1s"' in page
     assert 'id="add-works"' not in page
     params = poll_params(page)
     assert client.get(live_url(board, **params), headers=HTMX).status_code == 204
