@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from cop.models import Community
 from meetings import sprint
-from meetings.models import Meeting, SprintBoard, SprintCard, SprintParticipant
+from meetings.models import Meeting, SprintCard, SprintParticipant
 from members.models import User
 from tests.browser.conftest import log_in
 
@@ -138,10 +138,17 @@ def test_two_phones_share_a_group_board_live(demo, browser, live_server, shoot, 
     expect(card(bob, "Te veel lawaai in de werkplaats")).to_be_visible(timeout=SOON)
     assert bob.evaluate("window.notReloaded") is True
 
-    # The vote round: a dot, and the count of dots left.
+    # The facilitator's screen, on the projector, moves the sprint on to the vote round.
     sprint.card_add(board=board, user=mentor, column="works", text="Elke maand een ander bedrijf bezoeken")
-    for _round in range(3):
-        sprint.round_next(board=board)
+    screen = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL", bypass_csp=True).new_page()
+    screen.set_default_timeout(10_000)
+    screen.goto(live_server.url + "/accounts/login/")
+    log_in(screen, "facilitator@gilde.demo")
+    screen.goto(live_server.url + f"/meetings/{meeting.pk}/sprint/screen/")
+    expect(screen.get_by_text(board.code, exact=True)).to_be_visible()
+    for title in ("Valkuilen en obstakels", "Oplossingen", "Stemmen"):
+        screen.get_by_role("button", name=f"Volgende ronde: {title}").click()
+        expect(screen.locator("#sprint-live")).to_contain_text(title)
     expect(ann.locator("#sprint-live")).to_contain_text("Ronde 4 van 4", timeout=SOON)
     expect(ann.locator("#sprint-live")).to_contain_text("Nog 3 van de 3 stippen")
     dot = card(ann, "Geen tijd naast het werk").get_by_role("button", name=re.compile("^Stip op"))
@@ -153,8 +160,9 @@ def test_two_phones_share_a_group_board_live(demo, browser, live_server, shoot, 
     expect(card(bob, "Geen tijd naast het werk").get_by_role("button", name=re.compile("^Stip op"))).to_contain_text(
         "1", timeout=SOON
     )
-    # Revealed: the other group's board, to vote on too.
-    sprint.reveal(board=SprintBoard.objects.get(pk=board.pk))
+    # Revealed from the screen: the other group's board, to vote on too, and every card up there.
+    screen.get_by_role("button", name="Alle borden aan iedereen tonen").click()
+    expect(screen.locator("#sprint-live")).to_contain_text("Geen tijd naast het werk")
     expect(ann.get_by_role("heading", name="Groep 2")).to_be_visible(timeout=SOON)
     expect(card(ann, "Elke maand een ander bedrijf bezoeken")).to_be_visible()
     assert ann.evaluate("window.notReloaded") is True
@@ -174,11 +182,23 @@ def test_two_phones_share_a_group_board_live(demo, browser, live_server, shoot, 
     bob.set_viewport_size({"width": 1280, "height": 860})
     shoot(bob, "sprint-vote-en-desktop")
 
-    # Closed: the page reloads into the finished board with the summary link.
-    sprint.sprint_close(board=board)
+    # Bob's dot makes the pitfall the winner.
+    bob_dot = card(bob, "Geen tijd naast het werk").get_by_role("button", name=re.compile("^Dot on"))
+    bob_dot.click()
+    expect(bob_dot).to_have_attribute("aria-pressed", "true")
+
+    # Closed from the screen: the phones reload into the finished board with the summary link, and
+    # the summary names the winner.
+    screen.get_by_role("button", name="Sprint afsluiten").click()
     expect(ann.get_by_role("heading", name="De sprint is voorbij")).to_be_visible(timeout=SOON)
     expect(ann.get_by_role("link", name="Bekijk de samenvatting")).to_be_visible()
     assert_accessible(ann)
     shoot(ann, "sprint-closed-nl-desktop")
-    for page in (ann, bob):
+    screen.goto(live_server.url + f"/meetings/{meeting.pk}/sprint/summary/")
+    winner = screen.locator(".sprint-column--pitfall .sprint-top__card").first
+    expect(winner).to_contain_text("Geen tijd naast het werk")
+    expect(winner).to_contain_text("2 stippen")
+    assert_accessible(screen)
+    shoot(screen, "sprint-summary-after-two-phones-nl-projector")
+    for page in (ann, bob, screen):
         page.context.close()
