@@ -81,6 +81,7 @@ def sprint_create(*, meeting: Meeting, by: User, rounds=None, dots: int = 3) -> 
 
 def rounds_set(*, board: SprintBoard, rounds: list[tuple[str, int, bool]]) -> None:
     """Replaces the rounds (before the sprint starts): (title, minutes, vote round)."""
+    board = SprintBoard.objects.select_for_update().get(pk=board.pk)
     if board.status != SprintStatus.SETUP:
         raise ValidationError(_("The rounds can be changed only before the sprint starts."))
     cleaned = [(title.strip()[:80], minutes, voting) for title, minutes, voting in rounds if title.strip()]
@@ -98,8 +99,11 @@ def rounds_set(*, board: SprintBoard, rounds: list[tuple[str, int, bool]]) -> No
 
 
 @transaction.atomic
-def participant_join(*, board: SprintBoard, user: User) -> SprintParticipant:
-    """Joins the sprint; a late joiner goes to the smallest group (if groups were made)."""
+def participant_join(*, board: SprintBoard, user: User) -> SprintParticipant | None:
+    """Joins the sprint; a late joiner goes to the smallest group (if groups were made). A closed
+    sprint takes no one new (its link may still be opened, to read what it brought)."""
+    if board.status == SprintStatus.CLOSED:
+        return SprintParticipant.objects.filter(board=board, user=user).first()
     seat, created = SprintParticipant.objects.get_or_create(board=board, user=user)
     if created and seat.group_id is None:
         smallest = board.groups.annotate(size=Count("participants")).order_by("size", "number").first()
@@ -118,6 +122,7 @@ def groups_make(*, board: SprintBoard, size: int = 4) -> list[SprintGroup]:
     _running(board)
     if not 1 <= size <= 12:
         raise ValidationError(_("A group has 1 to 12 people."))
+    board = _open(board)
     checked_in = Attendance.objects.filter(meeting_id=board.meeting_id).values_list("user_id", flat=True)
     existing = set(board.participants.values_list("user_id", flat=True))
     SprintParticipant.objects.bulk_create(
@@ -142,7 +147,7 @@ def groups_make(*, board: SprintBoard, size: int = 4) -> list[SprintGroup]:
 @transaction.atomic
 def participant_move(*, board: SprintBoard, seat: SprintParticipant, group: SprintGroup | None) -> None:
     """Puts one participant in a group by hand (or in none)."""
-    _running(board)
+    board = _open(board)
     if group is not None and group.board_id != board.pk:
         raise ValidationError(_("That group is not on this board."))
     seat.group = group
@@ -155,10 +160,18 @@ def _running(board: SprintBoard) -> None:
         raise ValidationError(_("This sprint is closed."))
 
 
+def _open(board: SprintBoard) -> SprintBoard:
+    """The board's row, locked and read again, if the sprint is still open: a write racing
+    "close" (the view read the board a moment earlier) waits for it and is then refused."""
+    board = SprintBoard.objects.select_for_update().get(pk=board.pk)
+    _running(board)
+    return board
+
+
 @transaction.atomic
 def dots_set(*, board: SprintBoard, dots: int) -> None:
     """Sets how many dots each participant may put on cards (until the sprint closes)."""
-    _running(board)
+    board = _open(board)
     if not 1 <= dots <= 10:
         raise ValidationError(_("Each person has 1 to 10 dots."))
     SprintBoard.objects.filter(pk=board.pk).update(dots=dots)
@@ -182,10 +195,13 @@ def seats(board: SprintBoard) -> list[SprintParticipant]:
 
 
 @transaction.atomic
-def round_next(*, board: SprintBoard) -> SprintRound | None:
-    """Starts the next round (the first one starts the sprint); after the last, nothing."""
-    board = SprintBoard.objects.select_for_update().get(pk=board.pk)
-    _running(board)
+def round_next(*, board: SprintBoard, after: int | None = None) -> SprintRound | None:
+    """Starts the next round (the first one starts the sprint); after the last, nothing. With
+    `after` (the round the facilitator's button was shown in), a second click of the same button
+    starts nothing more."""
+    board = _open(board)
+    if after is not None and after != board.round_number:
+        return current_round(board)
     following = board.rounds.filter(position__gt=board.round_number).first()
     if following is None:
         return None
@@ -200,7 +216,7 @@ def round_next(*, board: SprintBoard) -> SprintRound | None:
 @transaction.atomic
 def reveal(*, board: SprintBoard, shown: bool = True) -> None:
     """Shows every group's board to everyone (or hides them again), until the sprint closes."""
-    _running(board)
+    board = _open(board)
     SprintBoard.objects.filter(pk=board.pk).update(revealed=shown)
     _bump(board)
 
@@ -221,7 +237,8 @@ def _seat(board: SprintBoard, user: User) -> SprintParticipant:
 
 
 def _text(text: str) -> str:
-    text = " ".join(text.split())  # one line, whatever was pasted
+    # One line, whatever was pasted; control characters (a NUL the database refuses) dropped.
+    text = " ".join("".join(char for char in text if char.isprintable() or char.isspace()).split())
     if not text:
         raise ValidationError(_("Write something on the card."))
     if len(text) > CARD_MAX:
@@ -242,7 +259,7 @@ def _answers(board: SprintBoard, group_id: int, column: str, answers_id: int | N
 
 @transaction.atomic
 def card_add(*, board: SprintBoard, user: User, column: str, text: str, answers_id: int | None = None) -> SprintCard:
-    _running(board)
+    board = _open(board)
     if column not in SprintColumn.values:
         raise ValidationError(_("Choose a column."))
     seat = _seat(board, user)
@@ -271,20 +288,23 @@ def _own(board: SprintBoard, user: User, card_id: int) -> SprintCard:
 def card_edit(*, board: SprintBoard, user: User, card_id: int, text: str, seen: str = "") -> SprintCard:
     """Changes one's own card. `seen` is the card's `updated_at` as the editor's page showed it:
     if the card changed since (the same person on a second phone), nothing is overwritten."""
-    _running(board)
+    board = _open(board)
     card = _own(board, user, card_id)
+    changed = ValidationError(_("This card was changed meanwhile; here it is as it is now."))
     if seen and seen != card.updated_at.isoformat():
-        raise ValidationError(_("This card was changed meanwhile; here it is as it is now."))
-    card.text = _text(text)
-    card.updated_at = timezone.now()
-    card.save(update_fields=["text", "updated_at"])
+        raise changed
+    text, now = _text(text), timezone.now()
+    # Saved only if nobody saved it since it was read: of two phones saving at once, one wins.
+    if not SprintCard.objects.filter(pk=card.pk, updated_at=card.updated_at).update(text=text, updated_at=now):
+        raise changed
+    card.text, card.updated_at = text, now
     _bump(board)
     return card
 
 
 @transaction.atomic
 def card_delete(*, board: SprintBoard, user: User, card_id: int) -> None:
-    _running(board)
+    board = _open(board)
     _own(board, user, card_id).delete()
     _bump(board)
 
@@ -297,14 +317,17 @@ def current_round(board: SprintBoard) -> SprintRound | None:
 def dot_toggle(*, board: SprintBoard, user: User, card_id: int) -> bool:
     """Puts a dot on the card, or takes it back; only in a vote round, at most `dots` each.
     Returns whether the card now has this person's dot."""
-    board = SprintBoard.objects.select_for_update().get(pk=board.pk)
-    _running(board)
+    board = _open(board)
     now = current_round(board)
     if now is None or not now.voting:
         raise ValidationError(_("Voting starts in the vote round."))
-    if not SprintParticipant.objects.filter(board=board, user=user).exists():
+    seat = SprintParticipant.objects.filter(board=board, user=user).first()
+    if seat is None:
         raise PermissionDenied
-    card = SprintCard.objects.filter(board=board, pk=card_id).first()
+    cards = SprintCard.objects.filter(board=board, pk=card_id)
+    if not board.revealed:  # only the cards one can see
+        cards = cards.filter(group_id=seat.group_id)
+    card = cards.first()
     if card is None:
         raise ValidationError(_("That card is gone."))
     deleted, _rows = SprintDot.objects.filter(card=card, user=user).delete()

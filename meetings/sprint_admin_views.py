@@ -183,7 +183,8 @@ def sprint_control(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     back = "sprint_setup" if request.POST.get("back") == "setup" else "sprint_screen"
     try:
         if action == "next":
-            started = sprint.round_next(board=board)
+            shown = request.POST.get("round", "")
+            started = sprint.round_next(board=board, after=int(shown) if shown.isdigit() else None)
             if started is None:
                 messages.info(request, _("That was the last round: close the sprint for its summary."))
         elif action in {"reveal", "hide"}:

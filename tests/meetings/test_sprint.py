@@ -139,3 +139,33 @@ def test_the_summary_ranks_by_dots_and_pairs_pitfalls_with_solutions(board):
     Topic.objects.create(community=community, title="koffie")
     assert sprint.to_topics(board=board, card_ids=[works[0].pk, pitfall.pk], by=ann) == 1
     assert Topic.objects.get(title="Geen tijd naast het werk").source == "sprint"
+
+
+def test_review_findings_stay_fixed(board):
+    """A NUL byte, a write racing "close", a seat taken on a closed sprint, a dot on a hidden
+    card of another group, a second click of "next round", two phones saving one card at once."""
+    ann, bob = people(board, 2)
+    for user in (ann, bob):
+        sprint.participant_join(board=board, user=user)
+    sprint.groups_make(board=board, size=1)
+    card = sprint.card_add(board=board, user=ann, column="works", text="Koffie\x00 erbij\x07")
+    assert card.text == "Koffie erbij"
+    hidden = sprint.card_add(board=board, user=bob, column="works", text="Van Bob")
+    assert sprint.round_next(board=board, after=0).position == 1
+    assert sprint.round_next(board=board, after=0).position == 1  # the same button again: no skip
+    for _round in range(3):
+        sprint.round_next(board=board)
+    with pytest.raises(ValidationError, match="gone"):
+        sprint.dot_toggle(board=board, user=ann, card_id=hidden.pk)
+    # Two phones read the card, the first saves, the second's save is refused (the save itself is
+    # conditional on the time read, for two saves at the very same moment).
+    read = SprintCard.objects.get(pk=card.pk)
+    sprint.card_edit(board=board, user=ann, card_id=card.pk, text="Eerste telefoon")
+    with pytest.raises(ValidationError, match="changed meanwhile"):
+        sprint.card_edit(board=board, user=ann, card_id=card.pk, text="Tweede", seen=read.updated_at.isoformat())
+    stale = SprintBoard.objects.get(pk=board.pk)  # a view read the board, then "close" came
+    sprint.sprint_close(board=board)
+    with pytest.raises(ValidationError, match="closed"):
+        sprint.card_add(board=stale, user=ann, column="works", text="Te laat")
+    late = people(board, 1)[0]
+    assert sprint.participant_join(board=SprintBoard.objects.get(pk=board.pk), user=late) is None

@@ -359,6 +359,7 @@ def test_the_summary_shows_the_top_cards_with_dots_and_the_pairs(client, board, 
     people, cards = played(board, groups=2)
     for _round in range(4):
         sprint.round_next(board=board)
+    sprint.reveal(board=board)  # before it, each votes on their own group's cards only
     for user in people[:3]:
         sprint.dot_toggle(board=board, user=user, card_id=cards["oplossing 1"].pk)
     sprint.dot_toggle(board=board, user=people[3], card_id=cards["werkt 1"].pk)

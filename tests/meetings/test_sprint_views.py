@@ -420,3 +420,13 @@ def test_the_sprint_pages_have_no_inline_script_or_style(client, board):
         assert " style=" not in page
         assert " hx-on" not in page
         assert " onclick=" not in page
+
+
+def test_the_link_of_a_closed_sprint_opens_its_board_without_taking_a_seat(client, board):
+    sprint.sprint_close(board=board)
+    latecomer = member(board)
+    client.force_login(latecomer)
+    response = client.get(f"/sprint/{board.code}/")
+    assert response.status_code == 302
+    assert not SprintParticipant.objects.filter(board=board, user=latecomer).exists()
+    assert client.get(response["Location"]).status_code == 200
