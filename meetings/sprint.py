@@ -314,9 +314,10 @@ def current_round(board: SprintBoard) -> SprintRound | None:
 
 
 @transaction.atomic
-def dot_toggle(*, board: SprintBoard, user: User, card_id: int) -> bool:
+def dot_toggle(*, board: SprintBoard, user: User, card_id: int, on: bool | None = None) -> bool:
     """Puts a dot on the card, or takes it back; only in a vote round, at most `dots` each.
-    Returns whether the card now has this person's dot."""
+    With `on` (what the button showed it would do), a double tap does it once rather than undo
+    itself. Returns whether the card now has this person's dot."""
     board = _open(board)
     now = current_round(board)
     if now is None or not now.voting:
@@ -330,7 +331,10 @@ def dot_toggle(*, board: SprintBoard, user: User, card_id: int) -> bool:
     card = cards.first()
     if card is None:
         raise ValidationError(_("That card is gone."))
-    deleted, _rows = SprintDot.objects.filter(card=card, user=user).delete()
+    has = SprintDot.objects.filter(card=card, user=user)
+    if on is not None and on == has.exists():
+        return on  # already as asked
+    deleted, _rows = has.delete()
     if not deleted:
         if SprintDot.objects.filter(card__board=board, user=user).count() >= board.dots:
             raise ValidationError(

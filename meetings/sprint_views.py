@@ -242,7 +242,8 @@ def sprint_dot(request: HttpRequest, pk: int, card_id: int) -> HttpResponse:
     board = _board(request, pk)
     error = ""
     try:
-        sprint.dot_toggle(board=board, user=request.user, card_id=card_id)
+        wanted = request.POST.get("on", "")
+        sprint.dot_toggle(board=board, user=request.user, card_id=card_id, on={"1": True, "0": False}.get(wanted))
     except ValidationError as problem:
         error = " ".join(problem.messages)
     return _after(request, board, anchor=f"#card-{card_id}", error=error)

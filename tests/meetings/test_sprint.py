@@ -169,3 +169,18 @@ def test_review_findings_stay_fixed(board):
         sprint.card_add(board=stale, user=ann, column="works", text="Te laat")
     late = people(board, 1)[0]
     assert sprint.participant_join(board=SprintBoard.objects.get(pk=board.pk), user=late) is None
+
+
+def test_a_double_tap_on_a_dot_puts_it_once(board):
+    (ann,) = people(board, 1)
+    sprint.participant_join(board=board, user=ann)
+    sprint.groups_make(board=board)
+    card = sprint.card_add(board=board, user=ann, column="works", text="Idee")
+    for _round in range(4):
+        sprint.round_next(board=board)
+    assert sprint.dot_toggle(board=board, user=ann, card_id=card.pk, on=True) is True
+    assert sprint.dot_toggle(board=board, user=ann, card_id=card.pk, on=True) is True
+    assert card.dots.count() == 1
+    assert sprint.dot_toggle(board=board, user=ann, card_id=card.pk, on=False) is False
+    assert sprint.dot_toggle(board=board, user=ann, card_id=card.pk, on=False) is False
+    assert card.dots.count() == 0
