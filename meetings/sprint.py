@@ -179,11 +179,12 @@ def dots_set(*, board: SprintBoard, dots: int) -> None:
     _bump(board)
 
 
-def seconds_left(board: SprintBoard, current: SprintRound | None, *, now: datetime | None = None) -> int | None:
-    """Whole seconds left in the running round (0 once its time is up); None while no round runs."""
-    if current is None or board.round_started_at is None or board.status != SprintStatus.RUNNING:
+def seconds_left(board: SprintBoard, minutes: int | None, *, now: datetime | None = None) -> int | None:
+    """Whole seconds left in the running round of `minutes` (0 once its time is up); None while
+    no round runs. The one clock of the screen and the phones."""
+    if minutes is None or board.round_started_at is None or board.status != SprintStatus.RUNNING:
         return None
-    ends = board.round_started_at + timedelta(minutes=current.minutes)
+    ends = board.round_started_at + timedelta(minutes=minutes)
     return max(0, math.ceil((ends - (now or timezone.now())).total_seconds()))
 
 

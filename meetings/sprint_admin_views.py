@@ -204,7 +204,7 @@ def _screen_context(board: SprintBoard, rounds: list[SprintRound]) -> dict[str, 
     """What the projector shows, in a fixed number of queries: progress and, once the boards
     are revealed, every card with its dots."""
     current = next((r for r in rounds if r.position == board.round_number), None)
-    left = sprint.seconds_left(board, current)
+    left = sprint.seconds_left(board, current.minutes if current else None)
     return {
         "board": board,
         "meeting": board.meeting,
@@ -231,7 +231,7 @@ def sprint_screen(request: HttpRequest, pk: int) -> HttpResponse:
     rounds = list(board.rounds.all())
     if request.htmx:
         current = next((r for r in rounds if r.position == board.round_number), None)
-        left = sprint.seconds_left(board, current)
+        left = sprint.seconds_left(board, current.minutes if current else None)
         still = left in {None, 0} and request.GET.get("left", "") == ("" if left is None else "0")
         if still and request.GET.get("v") == str(board.version):
             return HttpResponse(status=204)

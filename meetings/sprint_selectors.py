@@ -9,10 +9,9 @@ cards and groups there are.
 import hashlib
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import OuterRef, Q, Subquery
-from django.utils import timezone
 
 from meetings import sprint
 from meetings.models import (
@@ -45,18 +44,10 @@ def board_for(*, meeting_id: int, user: User) -> SprintBoard | None:
     return board
 
 
-def seconds_left(board: SprintBoard, *, now: datetime | None = None) -> int | None:
-    """Seconds left in the running round (0 once its time is up); None while no round runs."""
-    if board.status != SprintStatus.RUNNING or board.round_started_at is None or board.round_minutes is None:
-        return None
-    ends = board.round_started_at + timedelta(minutes=board.round_minutes)
-    return max(0, math.ceil((ends - (now or timezone.now())).total_seconds()))
-
-
 def clock(board: SprintBoard, *, now: datetime | None = None) -> str:
     """What the page shows of the round's time: whole minutes left (rounded up), so a phone needs
     the board again only when that number changes. Empty while no round runs."""
-    left = seconds_left(board, now=now)
+    left = sprint.seconds_left(board, board.round_minutes, now=now)
     return "" if left is None else str(math.ceil(left / 60))
 
 
