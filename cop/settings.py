@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed on the way out (static files come pre-compressed from WhiteNoise). Django's
+    # GZipMiddleware pads its output at random against BREACH-style length guessing.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +70,12 @@ MIDDLEWARE = [
     "cop.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# `make bench`: a Server-Timing header on every response and the "hello" floor view at
+# /bench/hello/. Never in production: timings tell an attacker what a page does.
+BENCHMARK = env_bool("BENCHMARK", False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "cop.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "cop.urls"
 WSGI_APPLICATION = "cop.wsgi.application"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
+    path("bench/hello/", views.bench_hello, name="bench_hello"),
     path("language/", views.language_set, name="language_set"),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),

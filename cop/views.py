@@ -42,6 +42,14 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @never_cache
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor: the whole middleware stack and nothing else, no query. Only when
+    settings.BENCHMARK is on (`make bench`); a 404 otherwise."""
+    if not settings.BENCHMARK:
+        raise Http404
+    return HttpResponse("hello", content_type="text/plain")
+
+
 def health_live(request: HttpRequest) -> JsonResponse:
     """For a load balancer: this web process and its database. Workers and Redis being down must
     not take the website out of rotation (the outbox waits for them); /health/ reports those."""

@@ -1,0 +1,588 @@
+"""Page benchmark (`make bench`): Gilde as it runs in production, gunicorn on PostgreSQL with
+Redis, on a large organisation's year of data (`manage.py seed_scale`), page by page.
+
+    make bench                                   # factor 1.0, writes BENCHMARKS.md
+    BENCH_FACTOR=0.02 BENCH_REQUESTS=3 BENCH_SECONDS=1 make bench   # a quick look
+
+What it does:
+1. Its own database (BENCH_DATABASE_URL, default gilde_bench; created, migrated and seeded once
+   at BENCH_FACTOR) and Redis database (BENCH_REDIS_URL, default db 7, emptied first), the static
+   files collected hashed and compressed as in production.
+2. gunicorn with BENCH_WORKERS sync workers (default 2 * cores + 1), DEBUG off and
+   settings.BENCHMARK on: every response carries a Server-Timing header with the time spent in
+   the application and in the database and the number of queries (cop.middleware), and
+   /bench/hello/ answers "hello" through the whole middleware stack: the floor.
+3. Every key page, as the role that uses it, one request at a time: BENCH_WARMUP requests, then
+   BENCH_REQUESTS timed ones. Median and 95th percentile (nearest rank) of the server time,
+   database time, queries per request, bytes of HTML and bytes transferred (gzip, as a browser
+   asks for it). For the survey form and the agenda also the first visit's whole weight: the
+   page and every stylesheet, script and image it loads, compressed as WhiteNoise serves them.
+4. Throughput: BENCH_CLIENTS concurrent clients for BENCH_SECONDS each on the hello view, the
+   agenda, the survey form and the survey submit (each submit a different invitee's answers where
+   the data has enough open invitations, then the same ones again, which replaces the answers).
+5. BENCHMARKS.md (BENCH_OUTPUT): the machine, the dataset, the tables and each budget, met or
+   not. The exit status is 0 either way unless BENCH_STRICT=1; a page that does not answer 200
+   (or a 200 after a submit) is an error.
+
+The load generator is Python threads on the same two cores as gunicorn, so absolute throughput
+is modest; the ratio to the hello view on the same stack is the figure to read.
+"""
+
+import gzip
+import http.client
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FACTOR = float(os.environ.get("BENCH_FACTOR", "1.0"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
+WARM_UP = int(os.environ.get("BENCH_WARMUP", "5"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+OUTPUT = Path(os.environ.get("BENCH_OUTPUT", str(ROOT / "BENCHMARKS.md")))
+STRICT = os.environ.get("BENCH_STRICT", "0") == "1"
+
+# Budgets (issue 9), on this 2-core machine at factor 1.0.
+MAX_QUERIES = 12
+MEMBER_P95_MS = 50
+DASHBOARD_P95_MS = 100
+THROUGHPUT_SHARE = 0.25  # of the hello view's requests per second
+PAGE_WEIGHT_BYTES = 60 * 1024  # first visit, compressed: the page and what it loads
+
+# Production-like: DEBUG off (cached templates), the Redis cache, persistent connections.
+os.environ.update(
+    {
+        "DEBUG": "false",
+        "BENCHMARK": "true",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gilde_bench"),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain http on the loopback; what a TLS proxy in front would add is not the app's time.
+        "SECURE_SSL_REDIRECT": "false",
+        "GILDE_VAR_DIR": os.environ.get("GILDE_VAR_DIR", str(ROOT / "var" / "bench")),
+    }
+)
+os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cop.settings")
+
+import django  # noqa: E402
+
+from bench.common import ensure_database, machine, percentile, prepare  # noqa: E402
+
+
+@dataclass
+class Page:
+    label: str
+    path: str
+    viewer: str  # whose session (a key of Scenario.sessions), or "" for none
+    kind: str = "member"  # "member" or "dashboard": which time budget
+    post: dict[str, object] | None = None  # a form to submit (with the CSRF token of its GET)
+    weigh: bool = False  # also the first visit's whole weight
+    throughput: bool = False
+
+
+@dataclass
+class Result:
+    page: Page
+    server: list[float] = field(default_factory=list)  # ms, from Server-Timing
+    database: list[float] = field(default_factory=list)
+    round_trip: list[float] = field(default_factory=list)  # ms, as the client saw it
+    queries: set[int] = field(default_factory=set)
+    size: int = 0  # bytes of the page
+    transferred: int = 0  # bytes on the wire (gzip)
+    weight: int | None = None  # first visit: page and assets, compressed
+    assets: int = 0
+    rate: float | None = None  # requests per second under load
+    errors: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.server)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.server, 0.95)
+
+    @property
+    def budget_ms(self) -> int:
+        return DASHBOARD_P95_MS if self.page.kind == "dashboard" else MEMBER_P95_MS
+
+
+class Client:
+    """One visitor: a session cookie (and the CSRF cookie once a form was fetched)."""
+
+    def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
+        self.port = port
+        self.cookies = dict(cookies or {})
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, dict, bytes, float]:
+        headers = {
+            "Host": "127.0.0.1",
+            "Accept-Language": "nl",
+            "Accept-Encoding": "gzip",
+            "User-Agent": "gilde-bench",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            raw = response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            found = {name.lower(): value for name, value in response.getheaders()}
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    cookie = value.split(";", 1)[0]
+                    key, _, val = cookie.partition("=")
+                    self.cookies[key.strip()] = val.strip()
+            return response.status, found, raw, elapsed
+        finally:
+            connection.close()
+
+    @staticmethod
+    def body(headers: dict, raw: bytes) -> bytes:
+        return gzip.decompress(raw) if headers.get("content-encoding") == "gzip" else raw
+
+
+def server_timing(headers: dict) -> tuple[float, float, int]:
+    """(app ms, database ms, queries) from the Server-Timing header."""
+    value = headers.get("server-timing", "")
+    app = re.search(r"app;dur=([\d.]+)", value)
+    db = re.search(r"db;dur=([\d.]+)", value)
+    queries = re.search(r'queries;desc="(\d+)"', value)
+    if not (app and db and queries):
+        raise SystemExit(f"No Server-Timing header (is settings.BENCHMARK on?): {value!r}")
+    return float(app.group(1)), float(db.group(1)), int(queries.group(1))
+
+
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def form_body(client: Client, path: str, fields: dict[str, object]) -> bytes:
+    """The form's fields with the CSRF token of a fresh GET (which also sets the CSRF cookie)."""
+    status, headers, raw, _ = client.request("GET", path)
+    found = CSRF_FIELD.search(Client.body(headers, raw))
+    if status != 200 or not found:
+        raise SystemExit(f"GET {path} answered {status} without a form to submit")
+    return urllib.parse.urlencode({"csrfmiddlewaretoken": found.group(1).decode(), **fields}, doseq=True).encode()
+
+
+class Server:
+    """gunicorn on a free port, as docker-compose.yml runs it."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        command = [sys.executable, "-m", "gunicorn", "cop.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", str(WORKERS), "--log-level", "warning", "--timeout", "120"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if Client(self.port).request("GET", "/health/live/")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit("gunicorn stopped before it answered")
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def measure(client: Client, page: Page, posts: "Submissions | None") -> Result:
+    result = Result(page)
+    for number in range(WARM_UP + REQUESTS):
+        body = posts.next_body(client) if page.post is not None and posts else None
+        path = posts.current_path if body is not None else page.path
+        status, headers, raw, elapsed = client.request("POST" if body is not None else "GET", path, body)
+        if status != 200:
+            raise SystemExit(f"{page.label}: {path} answered {status}")
+        if number < WARM_UP:
+            continue
+        app, db, queries = server_timing(headers)
+        result.server.append(app)
+        result.database.append(db)
+        result.round_trip.append(elapsed)
+        result.queries.add(queries)
+        result.size, result.transferred = len(Client.body(headers, raw)), len(raw)
+    return result
+
+
+ASSET = re.compile(rb'(?:href|src)="(/static/[^"]+)"')
+
+
+def weigh(client: Client, page: Page, result: Result) -> None:
+    """The first visit: the page plus every static file it references, as transferred
+    (WhiteNoise serves the pre-compressed copy when the browser accepts gzip)."""
+    status, headers, raw, _ = client.request("GET", page.path)
+    total, assets = len(raw), sorted(set(ASSET.findall(Client.body(headers, raw))))
+    for asset in assets:
+        status, headers, raw, _ = client.request("GET", asset.decode())
+        if status != 200:
+            raise SystemExit(f"{page.label}: {asset.decode()} answered {status}")
+        total += len(raw)
+    result.weight, result.assets = total, len(assets)
+
+
+class Submissions:
+    """Survey answers to submit: open invitations of named surveys, each with valid answers and
+    its own personal link. Cycles through them; thread-safe."""
+
+    def __init__(self, links: list[tuple[str, dict[str, object]]]) -> None:
+        self.links = links
+        self.position = 0
+        self.lock = threading.Lock()
+        self.current_path = links[0][0]
+
+    def take(self) -> tuple[str, dict[str, object]]:
+        with self.lock:
+            link = self.links[self.position % len(self.links)]
+            self.position += 1
+        return link
+
+    def next_body(self, client: Client) -> bytes:
+        path, fields = self.take()
+        self.current_path = path
+        return form_body(client, path, fields)
+
+
+def load(port: int, page: Page, cookies: dict[str, str], posts: Submissions | None) -> tuple[float, int]:
+    """Requests per second with CLIENTS threads for SECONDS, and how many failed. A submit's CSRF
+    token comes from a GET made beforehand, outside the measured time (one per invitee)."""
+    prepared: list[tuple[str, bytes]] = []
+    if page.post is not None and posts:
+        helper = Client(port, cookies)
+        prepared = [(path, form_body(helper, path, fields)) for path, fields in posts.links]
+        cookies = helper.cookies
+    done, failed = [0] * CLIENTS, [0] * CLIENTS
+    stop = time.monotonic() + SECONDS
+
+    def run(slot: int) -> None:
+        client, turn = Client(port, cookies), slot
+        while time.monotonic() < stop:
+            if prepared:
+                path, body = prepared[turn % len(prepared)]
+                status = client.request("POST", path, body)[0]
+            else:
+                status = client.request("GET", page.path)[0]
+            turn += CLIENTS
+            done[slot] += 1
+            failed[slot] += status != 200
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run, args=(slot,)) for slot in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started), sum(failed)
+
+
+class Scenario:
+    """Who visits what: the largest community and one person in each role there."""
+
+    def __init__(self) -> None:
+        from django.db.models import Count  # noqa: PLC0415 (after django.setup)
+        from django.utils import timezone  # noqa: PLC0415
+
+        from cop.models import Community  # noqa: PLC0415
+        from cop.scale.people import BENCH_MANAGER  # noqa: PLC0415
+        from meetings.models import Meeting  # noqa: PLC0415
+        from members.models import Membership, Role, User  # noqa: PLC0415
+
+        biggest = (
+            Membership.objects.current().values("community_id").annotate(n=Count("pk")).order_by("-n", "community_id")
+        )
+        self.community = Community.objects.get(pk=biggest[0]["community_id"])
+        current = Membership.objects.current().filter(community=self.community).order_by("user_id")
+        self.users = {role: current.filter(role=role).first().user for role in Role}
+        self.users["manager"] = User.objects.get(email=BENCH_MANAGER)
+        admin, created = User.objects.get_or_create(
+            email="bench-admin@gilde.test", defaults={"full_name": "Bench Admin", "is_superuser": True}
+        )
+        if created:
+            admin.is_staff = True
+            admin.set_unusable_password()
+            admin.save()
+        self.users["admin"] = admin
+        self.meeting = (
+            Meeting.objects.filter(community=self.community, starts_at__lte=timezone.now())
+            .annotate(n=Count("rsvps"))
+            .order_by("-n", "-starts_at")
+            .first()
+        )
+        self.survey = self._survey()
+        self.intern_link, self.links = self._links()
+        self.feed = self._feed()
+        self.sessions = {name: self._session(user) for name, user in self.users.items()}
+
+    @staticmethod
+    def _session(user: object) -> dict[str, str]:
+        from django.conf import settings  # noqa: PLC0415
+        from django.test import Client as DjangoClient  # noqa: PLC0415
+
+        login = DjangoClient()
+        login.force_login(user)
+        return {settings.SESSION_COOKIE_NAME: login.cookies[settings.SESSION_COOKIE_NAME].value}
+
+    def _survey(self) -> object:
+        from django.db.models import Count  # noqa: PLC0415
+
+        from feedback.models import Survey  # noqa: PLC0415
+
+        return (
+            Survey.objects.filter(community=self.community).annotate(n=Count("responses")).order_by("-n", "-pk").first()
+        )
+
+    def _links(self) -> tuple[str, list[tuple[str, dict[str, object]]]]:
+        """The intern's open invitation (the survey form), and open invitations of named surveys
+        across the organisation with valid answers (the submits)."""
+        from django.utils import timezone  # noqa: PLC0415
+
+        from feedback.links import invite_link  # noqa: PLC0415
+        from feedback.models import SurveyInvite  # noqa: PLC0415
+
+        now = timezone.now()
+        open_invites = SurveyInvite.objects.filter(
+            survey__opens_at__lte=now, survey__closes_at__gt=now, user__is_active=True
+        ).select_related("survey")
+        named = list(open_invites.filter(survey__anonymous=False).order_by("pk")[:2000])
+        if not named:
+            raise SystemExit("The dataset has no open invitation to a named survey.")
+        questions = {}
+        links = []
+        for invite in named:
+            if invite.survey_id not in questions:
+                questions[invite.survey_id] = list(invite.survey.questions.all())
+            links.append((self._path(invite_link(invite)), self._answers(questions[invite.survey_id])))
+        intern = self.users["intern"]
+        mine = open_invites.filter(user=intern).first() or named[0]
+        return self._path(invite_link(mine)), links
+
+    @staticmethod
+    def _path(url: str) -> str:
+        return urllib.parse.urlsplit(url).path
+
+    @staticmethod
+    def _answers(questions: list) -> dict[str, object]:
+        from feedback.models import QuestionType  # noqa: PLC0415
+
+        fields: dict[str, object] = {}
+        for question in questions:
+            key = f"q{question.pk}"
+            match question.type:
+                case QuestionType.RATING:
+                    fields[key] = "4"
+                case QuestionType.SCALE:
+                    fields[key] = "8"
+                case QuestionType.SINGLE | QuestionType.MULTIPLE:
+                    fields[key] = question.choices[0]
+                case QuestionType.SHORT:
+                    fields[key] = "Veel geleerd van de anderen"
+                case QuestionType.LONG:
+                    fields[key] = "Praktisch, en de koffie was goed. Volgende keer meer tijd voor vragen."
+        return fields
+
+    def _feed(self) -> str:
+        from django.urls import reverse  # noqa: PLC0415
+
+        from meetings.services import calendar_feed_get  # noqa: PLC0415
+
+        return reverse("calendar_feed", args=[calendar_feed_get(user=self.users["intern"]).token])
+
+    def pages(self) -> list[Page]:
+        from django.urls import reverse  # noqa: PLC0415
+
+        slug, meeting, survey = self.community.slug, self.meeting.pk, self.survey.pk
+        pages = [Page("hello (the floor)", "/bench/hello/", "", throughput=True)]
+        pages += [Page(f"home, {role}", "/", role) for role in ("intern", "mentor", "facilitator", "manager", "admin")]
+        pages += [
+            Page("agenda, intern", reverse("agenda"), "intern", weigh=True, throughput=True),
+            Page("meeting page, intern", reverse("meeting_detail", args=[meeting]), "intern"),
+            Page("attendance list, facilitator", reverse("meeting_attendance", args=[meeting]), "facilitator"),
+            Page("survey form (personal link)", self.intern_link, "", weigh=True, throughput=True),
+            Page("survey submit (personal link)", self.links[0][0], "", post={}, throughput=True),
+            Page("survey results, facilitator", reverse("survey_results", args=[slug, survey]), "facilitator"),
+            Page("community trend, facilitator", reverse("survey_trend", args=[slug]), "facilitator"),
+            Page("member directory, intern", reverse("directory", args=[slug]), "intern"),
+            Page("topic backlog, intern", reverse("topic_backlog", args=[slug]), "intern"),
+            Page("success wall, intern", reverse("success_wall", args=[slug]), "intern"),
+            Page("dashboard, organisation, manager", reverse("dashboard"), "manager", "dashboard"),
+            Page(
+                "dashboard, one community, facilitator",
+                f"{reverse('dashboard')}?community={slug}",
+                "facilitator",
+                "dashboard",
+            ),
+            Page("calendar feed (personal link)", self.feed, ""),
+        ]
+        return pages
+
+
+def report(results: list[Result], about: dict[str, str], counts: dict[str, int], scenario: Scenario) -> str:
+    from django.utils import timezone  # noqa: PLC0415
+
+    floor = next(result.rate for result in results if result.page.path == "/bench/hello/")
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/pages.py`); see README.md, *Performance*, for what it does and how to",
+        "read it. Server time is the application's own (the `Server-Timing` header), from the first middleware",
+        "to the last byte of the page; p95 is the 95th percentile (nearest rank).",
+        "",
+        "## Machine and data",
+        "",
+        f"- Measured {timezone.localdate():%Y-%m-%d}, {about['code']}.",
+        f"- {about['cores']} cores ({about['cpu']}), {about['memory']} memory, {about['os']}.",
+        (
+            f"- PostgreSQL {about['postgresql']}, Redis, Python {about['python']}, Django {about['django']}; "
+            f"gunicorn with {WORKERS} sync workers, DEBUG off."
+        ),
+        f"- Dataset: `seed_scale --factor {FACTOR}`: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".",
+        (
+            f"- Pages as seen in the largest community ({scenario.community.name}): {REQUESTS} requests each "
+            f"after {WARM_UP} to warm up. Throughput: {CLIENTS} concurrent clients for {SECONDS:g} s each, on "
+            "the same machine as the server."
+        ),
+        "",
+        "## Pages",
+        "",
+        "| page | median ms | p95 ms | budget | database ms (median) | queries | HTML bytes | transferred |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        queries = "/".join(str(count) for count in sorted(result.queries))
+        lines.append(
+            f"| {result.page.label} | {result.median:.1f} | {result.p95:.1f} | {result.budget_ms} "
+            f"| {statistics.median(result.database):.1f} | {queries} | {result.size:,} | {result.transferred:,} |"
+        )
+    lines += [
+        "",
+        "## Throughput",
+        "",
+        "| page | requests/s | share of hello | errors |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        if result.rate is not None:
+            lines.append(f"| {result.page.label} | {result.rate:.0f} | {result.rate / floor:.0%} | {result.errors} |")
+    lines += [
+        "",
+        "## Page weight, first visit",
+        "",
+        "| page | files | transferred (compressed) | budget |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        if result.weight is not None:
+            lines.append(
+                f"| {result.page.label} | {1 + result.assets} | {result.weight / 1024:.1f} KB "
+                f"| {PAGE_WEIGHT_BYTES // 1024} KB |"
+            )
+    lines += ["", "## Budgets", ""] + [f"- {line}" for line in budgets(results, floor)]
+    return "\n".join(textwrap.fill(line, 110) if line.startswith("- ") else line for line in lines) + "\n"
+
+
+def budgets(results: list[Result], floor: float) -> list[str]:
+    """Each budget with its verdict: 'met' or 'MISSED'."""
+    pages = [result for result in results if result.page.path != "/bench/hello/"]
+    verdict = {True: "met", False: "MISSED"}
+    most = max(max(result.queries) for result in pages)
+    lines = [f"at most {MAX_QUERIES} queries on any page: {verdict[most <= MAX_QUERIES]} (most: {most})"]
+    for kind, budget in (("member", MEMBER_P95_MS), ("dashboard", DASHBOARD_P95_MS)):
+        chosen = [result for result in pages if result.page.kind == kind]
+        worst = max(chosen, key=lambda result: result.p95)
+        lines.append(
+            f"p95 ≤ {budget} ms, {kind} pages: {verdict[worst.p95 <= budget]} "
+            f"(slowest: {worst.page.label}, {worst.p95:.1f} ms)"
+        )
+    for result in pages:
+        if result.rate is not None:
+            share = result.rate / floor
+            lines.append(
+                f"throughput of {result.page.label} ≥ {THROUGHPUT_SHARE:.0%} of hello: "
+                f"{verdict[share >= THROUGHPUT_SHARE]} ({share:.0%})"
+            )
+        if result.weight is not None:
+            lines.append(
+                f"first visit of {result.page.label} ≤ {PAGE_WEIGHT_BYTES // 1024} KB: "
+                f"{verdict[result.weight <= PAGE_WEIGHT_BYTES]} ({result.weight / 1024:.1f} KB)"
+            )
+    return lines
+
+
+def main() -> None:
+    import redis  # noqa: PLC0415
+
+    ensure_database(os.environ["DATABASE_URL"])
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()  # no cached page from an earlier run
+    django.setup()
+    from cop.scale import dataset_counts  # noqa: PLC0415
+
+    prepare(FACTOR)
+    scenario = Scenario()
+    pages = scenario.pages()
+    posts = Submissions(scenario.links)
+    results = []
+    with Server() as server:
+        for page in pages:
+            client = Client(server.port, scenario.sessions.get(page.viewer))
+            result = measure(client, page, posts if page.post is not None else None)
+            if page.weigh:
+                weigh(Client(server.port, scenario.sessions.get(page.viewer)), page, result)
+            print(
+                f"{page.label:45} median {result.median:6.1f} ms  p95 {result.p95:6.1f} ms  "
+                f"queries {'/'.join(map(str, sorted(result.queries)))}",
+                flush=True,
+            )
+            results.append(result)
+        for result in results:
+            if result.page.throughput:
+                cookies = scenario.sessions.get(result.page.viewer, {})
+                result.rate, result.errors = load(server.port, result.page, cookies, posts)
+                print(f"{result.page.label:45} {result.rate:7.0f} requests/s, {result.errors} errors", flush=True)
+    text = report(results, machine(), dataset_counts(), scenario)
+    OUTPUT.write_text(text)
+    print(f"\n{OUTPUT} written.")
+    missed = [line for line in budgets(results, results[0].rate or 1) if "MISSED" in line]
+    print("\n".join(missed) or "Every budget met.")
+    errors = sum(result.errors for result in results)
+    if errors:
+        raise SystemExit(f"{errors} requests failed under load")
+    if STRICT and missed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
