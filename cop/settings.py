@@ -217,6 +217,8 @@ HEALTH_TOPIC_WAIT_DAYS = env_int("HEALTH_TOPIC_WAIT_DAYS", 60, minimum=1)
 HEALTH_TOPICS_WAITING = env_int("HEALTH_TOPICS_WAITING", 3, minimum=1)  # that many waiting: amber
 HEALTH_SUCCESS_DAYS = env_int("HEALTH_SUCCESS_DAYS", 90, minimum=1)  # a success shared within
 # The dashboard's figures are kept this long per view (communities, period, language); 0: never.
+# The agenda's rendered lists, per person (meetings.agenda): renewed on every change anyway.
+AGENDA_CACHE_SECONDS = env_int("AGENDA_CACHE_SECONDS", 600)
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 if DASHBOARD_CACHE_SECONDS:
     # The organisation-wide figures are renewed before they expire, so a manager never waits for them.

@@ -7,4 +7,5 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from meetings import notifications  # noqa: F401, PLC0415 (registers the meeting notification kinds)
+        # Registers the meeting notification kinds, and keeps cached agendas current.
+        from meetings import notifications, signals  # noqa: F401, PLC0415

@@ -7,25 +7,29 @@ from meetings.models import Attendance, Meeting, MeetingStatus, Response, Rsvp
 from members.models import Membership, Role, User
 
 
-def _with_counts(meetings: QuerySet[Meeting], user: User) -> QuerySet[Meeting]:
+def _with_counts(meetings: QuerySet[Meeting], user: User, *, host: bool = True) -> QuerySet[Meeting]:
     mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=user).values("response")[:1]
-    return meetings.select_related("community", "host").annotate(
+    return meetings.select_related("community", *(["host"] if host else [])).annotate(
         going=Count("rsvps", filter=Q(rsvps__response=Response.GOING)),
         waiting=Count("rsvps", filter=Q(rsvps__response=Response.WAITLIST)),
         my_response=Subquery(mine),
     )
 
 
-def agenda(*, user: User, now: datetime, past_limit: int = 20) -> tuple[list[Meeting], list[Meeting]]:
-    """Upcoming and recent past meetings of the person's communities, with counts and their own
-    answer (two queries). Drafts show only in communities the person facilitates."""
-    memberships = Membership.objects.current().filter(user=user)
-    visible = Meeting.objects.filter(community__in=memberships.values("community_id")).filter(
-        ~Q(status=MeetingStatus.DRAFT)
-        | Q(community__in=memberships.filter(role=Role.FACILITATOR).values("community_id"))
+def agenda(
+    *, user: User, now: datetime, memberships: list[tuple[int, str]], past_limit: int = 20
+) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming and recent past meetings of the person's communities (`memberships`: their
+    current (community id, role) pairs), with counts and their own answer (two queries). Drafts
+    show only in communities the person facilitates. The past meetings are chosen before their
+    answers are counted, so a community's years of history cost nothing."""
+    facilitated = [community_id for community_id, role in memberships if role == Role.FACILITATOR]
+    visible = Meeting.objects.filter(community_id__in=[community_id for community_id, _ in memberships]).filter(
+        ~Q(status=MeetingStatus.DRAFT) | Q(community_id__in=facilitated)
     )
-    upcoming = list(_with_counts(visible.filter(ends_at__gte=now), user).order_by("starts_at"))
-    past = list(_with_counts(visible.filter(ends_at__lt=now), user).order_by("-starts_at")[:past_limit])
+    upcoming = list(_with_counts(visible.filter(ends_at__gte=now), user, host=False).order_by("starts_at"))
+    latest = visible.filter(ends_at__lt=now).order_by("-starts_at").values("pk")[:past_limit]
+    past = list(_with_counts(Meeting.objects.filter(pk__in=latest), user, host=False).order_by("-starts_at"))
     return upcoming, past
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from feedback.models import Survey
 from meetings import selectors, topics
+from meetings.agenda import agenda_lists
 from meetings.calendar import calendar_bytes
 from meetings.forms import (
     MeetingForm,
@@ -58,8 +59,8 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[Meeting, Standing]:
 @login_required
 @require_GET
 def agenda(request: HttpRequest) -> HttpResponse:
-    upcoming, past = selectors.agenda(user=request.user, now=timezone.now())
-    return render(request, "meetings/agenda.html", {"upcoming": upcoming, "past": past})
+    lists = agenda_lists(user=request.user, now=timezone.now())
+    return render(request, "meetings/agenda.html", {"lists": lists})
 
 
 @login_required

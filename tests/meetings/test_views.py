@@ -1,12 +1,17 @@
+import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import vobject
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.agenda import VERSION_KEY
 from meetings.models import Meeting, Rsvp
-from members.models import Role
+from members.models import Membership, Role
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +32,93 @@ def test_agenda_runs_a_fixed_number_of_queries(client, community, django_assert_
     MeetingFactory(title="Elders", community=CommunityFactory())  # another community's meeting
     MeetingFactory(title="Concept", community=community, status="draft")  # a draft: planners only
     client.force_login(person)
-    # session, user, upcoming, past
-    with django_assert_num_queries(4):
+    # session, user, memberships, upcoming, past
+    with django_assert_num_queries(5):
         page = client.get(reverse("agenda")).text
     assert page.count('class="card meeting-card') == 2 * count
     assert "Elders" not in page
     assert "Concept" not in page
+    # Again: the lists come from the cache (session, user, memberships).
+    with django_assert_num_queries(3):
+        again = client.get(reverse("agenda")).text
+    assert re.findall(r'<li class="card meeting-card.*?</li>', again, re.S) == re.findall(
+        r'<li class="card meeting-card.*?</li>', page, re.S
+    )
+
+
+def _going(page: str) -> list[str]:
+    return re.findall(r"(\d+) (?:going|gaat|gaan)", page)
+
+
+def test_cached_agenda_follows_every_change(client, community, django_capture_on_commit_callbacks):
+    """The cached lists are rendered anew after each change that shows on them."""
+    person = MembershipFactory(community=community, role=Role.INTERN).user
+    meeting = MeetingFactory(
+        community=community, title="Maandbijeenkomst", starts_at=timezone.now() + timedelta(days=3)
+    )
+    client.force_login(person)
+    agenda = reverse("agenda")
+    assert _going(client.get(agenda).text) == ["0"]
+    with django_capture_on_commit_callbacks(execute=True):
+        Rsvp.objects.create(meeting=meeting, user=UserFactory(), response="going")
+    assert _going(client.get(agenda).text) == ["1"]
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingFactory(community=community, title="Koffiemoment", starts_at=timezone.now() + timedelta(days=5))
+    assert "Koffiemoment" in client.get(agenda).text
+    with django_capture_on_commit_callbacks(execute=True):
+        community.name = "Autotechniek Noord"
+        community.save()
+    assert "Autotechniek Noord" in client.get(agenda).text
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.delete()
+    assert "Maandbijeenkomst" not in client.get(agenda).text
+
+
+def test_cached_agenda_is_per_person_role_and_language(client, community):
+    intern = MembershipFactory(community=community, role=Role.INTERN).user
+    MeetingFactory(title="Concept", community=community, status="draft", starts_at=timezone.now() + timedelta(days=2))
+    client.force_login(intern)
+    assert "Concept" not in client.get(reverse("agenda")).text
+    # Made facilitator: the draft shows (the memberships are part of the key, no signal needed).
+    Membership.objects.filter(user=intern).update(role=Role.FACILITATOR)
+    assert "Concept" in client.get(reverse("agenda")).text
+    # Another person in the same community never gets someone else's lists.
+    client.force_login(MembershipFactory(community=community, role=Role.INTERN).user)
+    assert "Concept" not in client.get(reverse("agenda")).text
+    intern.language = "en"
+    intern.save()
+    client.force_login(intern)
+    assert "Coming up" in client.get(reverse("agenda")).text
+
+
+def test_cached_agenda_expires_when_the_first_meeting_ends(client, community, settings):
+    person = MembershipFactory(community=community, role=Role.INTERN).user
+    now = timezone.now()
+    MeetingFactory(community=community, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(minutes=5))
+    client.force_login(person)
+    with mock.patch("meetings.agenda.cache.set", wraps=cache.set) as stored:
+        client.get(reverse("agenda"))
+    (_key, _html, seconds), _ = next(call for call in stored.call_args_list if call.args[0].startswith("agenda:"))
+    assert 4 * 60 <= seconds <= 5 * 60  # not the default 600: it moves to the past then
+    settings.AGENDA_CACHE_SECONDS = 60
+    cache.clear()
+    with mock.patch("meetings.agenda.cache.set", wraps=cache.set) as stored:
+        client.get(reverse("agenda"))
+    assert next(call for call in stored.call_args_list if call.args[0].startswith("agenda:")).args[2] == 60
+
+
+@transaction.atomic
+def _create_then_fail(community: object) -> None:
+    MeetingFactory(community=community)
+    raise RuntimeError
+
+
+def test_a_rolled_back_change_keeps_the_cached_agenda(community):
+    """The version changes only when the change is committed."""
+    before = cache.get_many([VERSION_KEY.format(community.pk)])
+    with pytest.raises(RuntimeError):
+        _create_then_fail(community)
+    assert cache.get_many([VERSION_KEY.format(community.pk)]) == before
 
 
 @pytest.mark.parametrize("count", [1, 6])

@@ -1,0 +1,65 @@
+"""The agenda page, cached per person until something on it changes.
+
+The agenda is what members open most, and at scale its two lists (every upcoming meeting of the
+person's communities and the twenty latest past ones, with counts) cost tens of milliseconds to
+query and render. The rendered lists are kept in the cache under a key made of everything they
+depend on:
+- the person, their language and time zone (dates are shown in it);
+- their current communities and roles there (a facilitator also sees drafts);
+- a version per community, replaced (after the transaction commits) whenever one of its meetings,
+  an RSVP to one of them, or the community itself is saved or deleted: `agenda_changed`, wired to
+  those models' signals in `meetings.apps`. Code that writes these rows with `QuerySet.update()`
+  or `bulk_create()` must call `agenda_changed` itself.
+Time moves meetings from "coming up" to "past": an entry lives no longer than until the first
+upcoming meeting ends, and never longer than AGENDA_CACHE_SECONDS.
+"""
+
+import hashlib
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from meetings import selectors
+from members.models import Membership, User
+
+VERSION_KEY = "agenda:version:{}"
+
+
+def agenda_changed(community_id: int) -> None:
+    """The community's meetings or answers changed: agendas showing them are rendered anew once
+    the change is committed (a reader before the commit may only cache the old rows under the old
+    version)."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY.format(community_id), time.time_ns(), None))
+
+
+def _versions(community_ids: list[int]) -> list[object]:
+    keys = [VERSION_KEY.format(community_id) for community_id in community_ids]
+    found = cache.get_many(keys)
+    # A version never set (or evicted) gets a fresh one: nothing cached before can match it.
+    missing = {key: time.time_ns() for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, None)
+    return [found.get(key, missing.get(key)) for key in keys]
+
+
+def agenda_lists(*, user: User, now: datetime) -> SafeString:
+    """The rendered "coming up" and "past meetings" sections for the person."""
+    memberships = sorted(Membership.objects.current().filter(user=user).values_list("community_id", "role"))
+    community_ids = [community_id for community_id, _role in memberships]
+    parts = [user.pk, translation.get_language(), timezone.get_current_timezone_name(), memberships]
+    key = "agenda:" + hashlib.sha256(repr([*parts, _versions(community_ids)]).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        upcoming, past = selectors.agenda(user=user, now=now, memberships=memberships)
+        html = render_to_string("meetings/_agenda_lists.html", {"upcoming": upcoming, "past": past})
+        seconds = settings.AGENDA_CACHE_SECONDS
+        if upcoming:
+            seconds = min(seconds, max(1, int((min(m.ends_at for m in upcoming) - now).total_seconds())))
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)
