@@ -192,10 +192,13 @@ def answers_validate(
 
 
 @transaction.atomic
-def response_submit(*, invite: SurveyInvite, answers: dict[int, dict]) -> SurveyResponse:
+def response_submit(
+    *, invite: SurveyInvite, answers: dict[int, dict], questions: list[SurveyQuestion] | None = None
+) -> SurveyResponse:
     """Stores one invitee's answers: one response per invitee, whatever the double clicks. A
     named survey's answers can be changed until it closes; an anonymous survey's response is
-    stored without anything that ties it to the person, so it cannot be changed afterwards."""
+    stored without anything that ties it to the person, so it cannot be changed afterwards.
+    `questions`: the survey's questions when the caller has them already (saves a query)."""
     survey = invite.survey
     if not survey.is_open:
         raise ValidationError(_("This survey is closed."))
@@ -209,11 +212,14 @@ def response_submit(*, invite: SurveyInvite, answers: dict[int, dict]) -> Survey
         opened = survey.opens_at
         response = SurveyResponse.objects.create(survey=survey, invite=None, submitted_at=opened, updated_at=opened)
     else:
-        invite = SurveyInvite.objects.select_for_update().get(pk=invite.pk)
-        response, created = SurveyResponse.objects.get_or_create(survey=survey, invite=invite)
-        response.updated_at = now
-        response.save(update_fields=["updated_at"])
+        # The invite's row lock makes two submits at once take turns (one response, not two).
+        SurveyInvite.objects.select_for_update().filter(pk=invite.pk).values_list("pk").get()
+        response, created = SurveyResponse.objects.get_or_create(
+            survey=survey, invite=invite, defaults={"submitted_at": now, "updated_at": now}
+        )
         if not created:
+            response.updated_at = now
+            response.save(update_fields=["updated_at"])
             # Topics asked before were suggested then: only new lines are suggested again.
             asked_before = set(_topic_lines(response.answers.filter(question__type=QuestionType.TOPIC)))
             response.answers.all().delete()
@@ -224,7 +230,9 @@ def response_submit(*, invite: SurveyInvite, answers: dict[int, dict]) -> Survey
     if not survey.anonymous:
         # An anonymous survey's topics wait for its closing (topics_release_due): appearing in
         # the backlog the moment someone answers would tell who asked.
-        topics = survey.questions.filter(type=QuestionType.TOPIC, pk__in=list(answers)).values_list("pk", flat=True)
+        if questions is None:
+            questions = list(survey.questions.all())
+        topics = [q.pk for q in questions if q.type == QuestionType.TOPIC and q.pk in answers]
         lines = _topic_lines([answers[pk] for pk in topics])
         _suggest(survey, [line for line in lines if line not in asked_before], by=invite.user)
     return response

@@ -65,15 +65,15 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "feedback/closed.html", {"survey": survey}, status=410)
     questions = list(survey.questions.all())
     already_anonymous = survey.anonymous and invite.responded_at is not None
-    values, errors = _stored(invite, questions), {}
     if request.method == "POST" and request.htmx and request.POST.get("validate"):
         return _question_checked(request, invite, questions)
+    errors = {}
     if request.method == "POST" and not already_anonymous:
         values = _posted(request, questions)
-        answers, errors = answers_validate(survey=survey, data=values)
+        answers, errors = answers_validate(survey=survey, data=values, only=questions)
         if not errors:
             try:
-                response_submit(invite=invite, answers=answers)
+                response_submit(invite=invite, answers=answers, questions=questions)
             except ValidationError:
                 # A second click on an anonymous survey, or the survey closed meanwhile: the
                 # first answer stands; say what happened rather than fail.
@@ -81,6 +81,8 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
                 if not survey.is_open:
                     return render(request, "feedback/closed.html", {"survey": survey}, status=410)
             return render(request, "feedback/thanks.html", {"survey": survey})
+    else:
+        values = _stored(invite, questions)
     rows = [_row(q, invite.user.language, values.get(q.pk), errors.get(q.pk)) for q in questions]
     context = {"survey": survey, "rows": rows, "invite": invite, "already_anonymous": already_anonymous}
     return render(request, "feedback/answer.html", context, status=400 if errors else 200)
