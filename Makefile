@@ -11,8 +11,10 @@ export UV_PYTHON_DOWNLOADS := never
 # Services the test suite runs against; override from the environment.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# The benchmarks' own database (seeded once with seed_scale; never the test database).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde_bench
 
-.PHONY: help install run test lint format translations bench-notifications bench-dashboard
+.PHONY: help install run test lint format translations bench bench-notifications bench-dashboard
 
 help:
 	@echo "make run    Gilde with demo data at http://127.0.0.1:$(PORT) (no servers needed)"
@@ -57,12 +59,17 @@ translations: install
 	$(UV) run --frozen python manage.py makemessages -l nl -l en --no-location --ignore=.venv --ignore=node_modules --ignore=var
 	$(UV) run --frozen python manage.py compile_translations
 
+# Page benchmark (not part of make test; a scaled-down run of it is, as a smoke test): every key
+# page through gunicorn on PostgreSQL and Redis with seed_scale's data (BENCH_FACTOR, default 1.0,
+# seeded once into BENCH_DATABASE_URL), written to BENCHMARKS.md. See bench/pages.py.
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run --frozen python bench/pages.py
+
 # Outbox benchmark (not part of make test): BENCH_COUNT=10000 by default.
 bench-notifications: install
 	$(UV) run --frozen python bench/notifications.py
 
 # Dashboard benchmark (not part of make test): seeds its own database once with seed_scale at
 # factor 1.0, times the dashboard and writes the table into README.md (BENCH_README=0: print only).
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde_bench
 bench-dashboard: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(UV) run --frozen python bench/dashboard.py
