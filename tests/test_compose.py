@@ -15,7 +15,7 @@ APP_SERVICES = ("migrate", "web", "worker", "beat")
 
 
 def test_every_part_of_the_stack_is_a_service():
-    assert set(SERVICES) == {"db", "redis", "mail", "migrate", "web", "worker", "beat"}
+    assert set(SERVICES) == {"db", "redis", "mail", "migrate", "proxy", "web", "worker", "beat"}
     assert SERVICES["db"]["image"] == "postgres:17"
     assert SERVICES["redis"]["image"] == "redis:7"
     assert SERVICES["mail"]["image"].startswith("axllent/mailpit:")
@@ -52,9 +52,17 @@ def test_service_urls_point_at_services_and_ports_that_exist():
     assert env["EMAIL_PORT"] == "1025"  # Mailpit's SMTP port
 
 
+PROXY_CONFIG = COMPOSE["configs"]["proxy"]["content"]
+
+
 def test_published_ports_match_what_the_processes_listen_on():
     bind = SERVICES["web"]["command"][SERVICES["web"]["command"].index("--bind") + 1]
-    assert SERVICES["web"]["ports"] == [f"8000:{bind.rsplit(':', 1)[1]}"]
+    # The proxy publishes 8000 and passes to web's gunicorn port, by the service's name.
+    assert SERVICES["proxy"]["ports"] == ["8000:8000"]
+    assert re.search(r"^\s*listen 8000;", PROXY_CONFIG, re.M)
+    assert re.search(r"set \$\$web http://web:(\d+);", PROXY_CONFIG).group(1) == bind.rsplit(":", 1)[1]
+    assert "proxy_pass $$web;" in PROXY_CONFIG
+    assert SERVICES["proxy"]["configs"] == [{"source": "proxy", "target": "/etc/nginx/conf.d/default.conf"}]
     assert SERVICES["mail"]["ports"] == ["8025:8025"]  # Mailpit's web inbox
     assert "localhost" in SERVICES["web"]["environment"]["ALLOWED_HOSTS"].split(",")
     assert "http://localhost:8000/health/live/" in " ".join(SERVICES["web"]["healthcheck"]["test"])
@@ -66,3 +74,18 @@ def test_app_services_wait_for_the_database_redis_and_migrations():
         assert depends["db"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
         assert depends["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_web_and_worker_scale_out_without_changes():
+    """`docker compose up --scale web=3 --scale worker=2` works as the file stands: nothing that
+    can exist only once (a host port, a container name) on a service that scales, and a proxy
+    that finds every web container through Docker's DNS at run time (not once at start)."""
+    for name in ("web", "worker"):
+        assert "ports" not in SERVICES[name]
+        assert "container_name" not in SERVICES[name]
+        assert "deploy" not in SERVICES[name]  # no fixed replica count to override
+    assert "resolver 127.0.0.11 valid=10s" in PROXY_CONFIG  # Docker's embedded DNS, asked again
+    assert SERVICES["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "--scale web=3 --scale worker=2" in (ROOT / "docker-compose.yml").read_text()
+    # Forwarded as the browser sent it: the Host with its port (CSRF compares origins).
+    assert "proxy_set_header Host $$http_host;" in PROXY_CONFIG
