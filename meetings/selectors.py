@@ -1,6 +1,20 @@
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from cop.models import Community
 from meetings.models import Attendance, Meeting, MeetingStatus, Response, Rsvp
@@ -60,21 +74,107 @@ def feed_meetings(*, user: User, since: datetime) -> list[Meeting]:
     )
 
 
-def attendance_list(*, meeting: Meeting, query: str = "") -> list[Membership]:
-    """The community's members for the attendance list, each with `present` and `answer`;
-    people who said they would come first (one query)."""
-    present = Attendance.objects.filter(meeting=meeting, user=OuterRef("user_id"))
-    answer = Rsvp.objects.filter(meeting=meeting, user=OuterRef("user_id")).values("response")[:1]
-    members = (
+# Rows on one page of the attendance list. A community this small shows everyone at once; a
+# larger one shows first those expected, the rest a search or a page away.
+ATTENDANCE_PAGE = 60
+EXPECTED = [Response.GOING, Response.MAYBE, Response.WAITLIST]
+
+
+@dataclass(frozen=True)
+class AttendanceList:
+    """One page of the attendance list: current members, each with `present` and `answer`."""
+
+    members: list[Membership]
+    expected_only: bool  # only who said they would come (or might, or waits) and who is ticked
+    can_narrow: bool  # everyone, as asked, where the list would otherwise hold only those expected
+    matching: int  # members in this list, over all its pages
+    total: int  # members the list is drawn from: the community, or those the search finds
+    page: int
+    pages: int
+
+    @property
+    def others(self) -> int:
+        """Members left out because they are not expected."""
+        return self.total - self.matching
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def _attendance_members(meeting: Meeting) -> QuerySet[Membership]:
+    """Current members with their check-in and answer for `meeting`, each joined once."""
+    return (
         Membership.objects.current()
         .filter(community_id=meeting.community_id)
-        .select_related("user")
-        .annotate(present=Exists(present), answer=Subquery(answer))
+        .annotate(
+            rsvp=FilteredRelation("user__rsvps", condition=Q(user__rsvps__meeting=meeting)),
+            ticked=FilteredRelation("user__attendance", condition=Q(user__attendance__meeting=meeting)),
+        )
+        .annotate(
+            answer=F("rsvp__response"),
+            present=ExpressionWrapper(Q(ticked__id__isnull=False), output_field=BooleanField()),
+        )
     )
+
+
+def _page_number(page: str | int) -> int:
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def attendance_list(
+    *, meeting: Meeting, query: str = "", everyone: bool = False, page: str | int = 1
+) -> AttendanceList:
+    """A page of the community's members for the attendance list; people who said they would
+    come first, then by name. A search looks through every member; so does `everyone`. Otherwise,
+    in a community larger than a page, only those expected: who said they would come, might or
+    wait for a place, and whoever is ticked present. Two queries (the counts and the page),
+    whatever the size of the community."""
+    members = _attendance_members(meeting)
     if query := query.strip():
         members = members.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
+    expected = Q(answer__in=EXPECTED) | Q(present=True)
+    counts = members.aggregate(total=Count("pk"), expected=Count("pk", filter=expected))
+    expected_only = not query and not everyone and counts["total"] > ATTENDANCE_PAGE
+    if expected_only:
+        members = members.filter(expected)
+    matching = counts["expected"] if expected_only else counts["total"]
+    pages = max(-(-matching // ATTENDANCE_PAGE), 1)
+    number = min(_page_number(page), pages)
     going_first = Case(When(answer=Response.GOING, then=0), When(answer=Response.MAYBE, then=1), default=2)
-    return list(members.order_by(going_first, "user__full_name"))
+    start = (number - 1) * ATTENDANCE_PAGE
+    rows = (
+        members.select_related("user")
+        .only("user__full_name", "user__email")
+        .order_by(going_first, "user__full_name", "pk")[start : start + ATTENDANCE_PAGE]
+    )
+    return AttendanceList(
+        members=list(rows),
+        expected_only=expected_only,
+        can_narrow=everyone and not query and counts["total"] > ATTENDANCE_PAGE,
+        matching=matching,
+        total=counts["total"],
+        page=number,
+        pages=pages,
+    )
+
+
+def attendance_row(*, meeting: Meeting, user_id: int) -> Membership | None:
+    """One person's row of the attendance list, if they are a current member (one query)."""
+    return (
+        _attendance_members(meeting)
+        .filter(user_id=user_id)
+        .select_related("user")
+        .only("user__full_name", "user__email")
+        .first()
+    )
 
 
 def plannable_meetings(*, community: Community, now: datetime) -> list[Meeting]:

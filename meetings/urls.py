@@ -10,7 +10,6 @@ urlpatterns = [
     path("meetings/<int:pk>/rsvp/", views.rsvp, name="meeting_rsvp"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="meeting_attendance"),
-    path("meetings/<int:pk>/attendance/<int:user_id>/", views.attendance_toggle, name="meeting_attendance_toggle"),
     path("meetings/<int:pk>/checkin/", views.self_checkin, name="meeting_checkin"),
     path("meetings/<int:pk>/notes/", views.meeting_notes, name="meeting_notes"),
     # The sprint board, participant's side (meetings/sprint_views.py); before meeting_action,

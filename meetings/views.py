@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -212,33 +212,42 @@ def _attendance_meeting(request: HttpRequest, pk: int) -> Meeting:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    """A phone-sized list to tick who is there; search narrows it (htmx), walk-ins are members too."""
+    """A phone-sized list to tick who is there: in a large community those expected first, the
+    rest a search (htmx) or a page away; walk-ins are members too. One form holds the list; each
+    button posts whom it ticks present or absent, so a double tap changes nothing."""
     meeting = _attendance_meeting(request, pk)
+    if request.method == "POST":
+        return _attendance_mark(request, meeting)
     query = request.GET.get("q", "")[:100]
+    everyone = request.GET.get("everyone") == "1"
     context = {
         "meeting": meeting,
-        "members": selectors.attendance_list(meeting=meeting, query=query),
+        "attendance": selectors.attendance_list(
+            meeting=meeting, query=query, everyone=everyone, page=request.GET.get("page", 1)
+        ),
         "query": query,
+        "everyone": everyone,
         "code": checkin_code_show(meeting=meeting) if meeting.status == MeetingStatus.PUBLISHED else "",
     }
     template = "meetings/attendance.html" + ("#attendance-list" if request.htmx else "")
     return render(request, template, context)
 
 
-@login_required
-@require_POST
-def attendance_toggle(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    meeting = _attendance_meeting(request, pk)
+def _attendance_mark(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    present = "present" in request.POST
+    user_id = request.POST.get("present" if present else "absent", "")
+    if not user_id.isdigit():
+        raise BadRequest
     person = get_object_or_404(User, pk=user_id)
     try:
-        attendance_set(meeting=meeting, user=person, present=request.POST.get("present") == "1", by=request.user)
+        attendance_set(meeting=meeting, user=person, present=present, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if not request.htmx:
-        return redirect("meeting_attendance", pk=pk)
-    (membership,) = [m for m in selectors.attendance_list(meeting=meeting) if m.user_id == person.pk] or [None]
+        return redirect(request.get_full_path())  # the same search and page
+    membership = selectors.attendance_row(meeting=meeting, user_id=person.pk)
     if membership is None:
         raise Http404
     return render(request, "meetings/attendance.html#attendance-row", {"meeting": meeting, "membership": membership})

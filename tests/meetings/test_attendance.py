@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -29,26 +30,111 @@ def test_attendance_list_runs_a_fixed_number_of_queries_going_first(client, meet
     Attendance.objects.create(meeting=meeting, user=people[0])
     client.force_login(facilitator)
     checkin_code_show(meeting=meeting)
-    # session, user, meeting with counts, standing, members with presence and answers
-    with django_assert_num_queries(5):
+    # session, user, meeting with counts, standing, the list's counts, its page
+    with django_assert_num_queries(6):
         page = client.get(reverse("meeting_attendance", args=[meeting.pk])).text
-    assert page.count('<li id="attendance-') == count + 1
+    assert page.count('<li id="attendance-') == count + 1  # a small community: everyone
     if count > 1:  # the one who said "going" comes first
         assert page.index(f"Lid {count - 1:02}") < page.index("Lid 00")
     assert meeting.checkin_code in page
+    assert "?everyone=1" not in page
 
 
-def test_toggling_with_htmx_returns_the_row_and_records_who_ticked(client, meeting):
+@pytest.fixture
+def large(meeting, monkeypatch):
+    """A community larger than a page of the list (four rows a page here): the facilitator, two
+    who said they would come, one who might, one who declined, a walk-in already ticked, and
+    others who did not answer."""
+    monkeypatch.setattr("meetings.selectors.ATTENDANCE_PAGE", 4)
+    community = meeting.community
+    people = {
+        name: MembershipFactory(community=community, user=UserFactory(full_name=name)).user
+        for name in ("Bas", "Cor", "Dirk", "Eva", "Fien", "Gijs", "Hanna", "Ilse")
+    }
+    for name, response in (("Eva", "going"), ("Cor", "going"), ("Gijs", "maybe"), ("Dirk", "declined")):
+        Rsvp.objects.create(meeting=meeting, user=people[name], response=response)
+    Attendance.objects.create(meeting=meeting, user=people["Ilse"])
+    people["Facilitator"] = MembershipFactory(
+        community=community, role=Role.FACILITATOR, user=UserFactory(full_name="Zoë", language="en")
+    ).user
+    checkin_code_show(meeting=meeting)
+    return people
+
+
+def _names(page: str) -> list[str]:
+    return re.findall(r'<span class="attendance-row__name">([^<]+?)\s*(?:<|</span>)', page)
+
+
+@pytest.mark.parametrize(
+    ("query", "names", "note"),
+    [
+        # Those expected, going first, then by name; the walk-in who is ticked is there too.
+        ("", ["Cor", "Eva", "Gijs", "Ilse"], "Search above for any of the 5 other members."),
+        ("?everyone=1", ["Cor", "Eva", "Gijs", "Bas"], "Show only those expected"),
+        ("?everyone=1&page=2", ["Dirk", "Fien", "Hanna", "Ilse"], "Page 2 of 3"),
+        ("?everyone=1&page=3", ["Zoë"], "Page 3 of 3"),
+        ("?everyone=1&page=x", ["Cor", "Eva", "Gijs", "Bas"], "Page 1 of 3"),
+        ("?q=fie", ["Fien"], ""),  # a search looks through everyone
+        ("?q=nobody", [], "Nobody matches."),
+    ],
+)
+def test_a_large_communitys_list_shows_those_expected_and_the_rest_behind_search_or_pages(
+    client, meeting, large, django_assert_num_queries, query, names, note
+):
+    client.force_login(large["Facilitator"])
+    with django_assert_num_queries(6):  # as in a small community
+        page = client.get(reverse("meeting_attendance", args=[meeting.pk]) + query).text
+    assert _names(page) == names
+    assert note in page
+    assert ("Show all 9 members" in page) == (query == "")
+
+
+def test_the_list_is_one_form_and_each_button_says_whom_it_ticks(client, meeting, large):
+    client.force_login(large["Facilitator"])
+    url = reverse("meeting_attendance", args=[meeting.pk])
+    part = client.get(url + "?q=i", headers={"HX-Request": "true"}).text
+    assert part.lstrip().startswith(f'<form id="attendance-list" class="attendance" method="post" action="{url}?q=i">')
+    assert part.count("<form") == 1
+    assert part.count('name="csrfmiddlewaretoken"') == 1
+    ilse, fien = large["Ilse"], large["Fien"]
+    assert f'<button name="absent" value="{ilse.pk}" hx-post="{url}"' in part
+    assert f'<button name="present" value="{fien.pk}" hx-post="{url}"' in part
+
+
+def test_ticking_with_htmx_returns_the_row_and_records_who_ticked(client, meeting, django_assert_num_queries):
     facilitator = MembershipFactory(community=meeting.community, role=Role.FACILITATOR).user
     walk_in = MembershipFactory(community=meeting.community, role=Role.COLLEAGUE).user
     client.force_login(facilitator)
-    url = reverse("meeting_attendance_toggle", args=[meeting.pk, walk_in.pk])
-    row = client.post(url, {"present": "1"}, headers={"HX-Request": "true"}).text
+    url = reverse("meeting_attendance", args=[meeting.pk])
+    # session, user, meeting, standing, person, membership check, existing tick, savepoint and insert, the row
+    with django_assert_num_queries(11):
+        row = client.post(url, {"present": walk_in.pk}, headers={"HX-Request": "true"}).text
     assert row.lstrip().startswith(f'<li id="attendance-{walk_in.pk}" class="attendance-row attendance-row--present"')
+    assert f'<button name="absent" value="{walk_in.pk}"' in row
     assert Attendance.objects.get().checked_in_by == facilitator
-    client.post(url, {"present": "1"})  # twice: still one row
+    client.post(url, {"present": walk_in.pk}, headers={"HX-Request": "true"})  # a double tap: still one row
     assert Attendance.objects.count() == 1
-    client.post(url, {"present": "0"})
+    row = client.post(url, {"absent": walk_in.pk}, headers={"HX-Request": "true"}).text
+    assert f'<button name="present" value="{walk_in.pk}"' in row
+    assert not Attendance.objects.exists()
+
+
+def test_without_javascript_ticking_returns_to_the_same_search_and_page(client, meeting):
+    facilitator = MembershipFactory(community=meeting.community, role=Role.FACILITATOR, user__language="en").user
+    walk_in = MembershipFactory(community=meeting.community, user=UserFactory(full_name="Wout")).user
+    client.force_login(facilitator)
+    url = reverse("meeting_attendance", args=[meeting.pk]) + "?q=wou&page=1"
+    response = client.post(url, {"present": walk_in.pk})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert Attendance.objects.get().user == walk_in
+    assert 'aria-pressed="true">Present' in client.get(response["Location"]).text
+
+
+@pytest.mark.parametrize("data", [{}, {"present": ""}, {"absent": "x"}])
+def test_a_tick_without_a_person_is_a_bad_request(client, meeting, data):
+    client.force_login(MembershipFactory(community=meeting.community, role=Role.FACILITATOR).user)
+    assert client.post(reverse("meeting_attendance", args=[meeting.pk]), data).status_code == 400
     assert not Attendance.objects.exists()
 
 
@@ -58,13 +144,12 @@ def test_the_host_may_take_attendance_other_members_may_not(client, meeting):
     meeting.save()
     other = MembershipFactory(community=meeting.community, role=Role.INTERN).user
     client.force_login(other)
-    assert client.get(reverse("meeting_attendance", args=[meeting.pk])).status_code == 403
-    assert (
-        client.post(reverse("meeting_attendance_toggle", args=[meeting.pk, other.pk]), {"present": "1"}).status_code
-        == 403
-    )
+    url = reverse("meeting_attendance", args=[meeting.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"present": other.pk}).status_code == 403
+    assert not Attendance.objects.exists()
     client.force_login(host)
-    assert client.get(reverse("meeting_attendance", args=[meeting.pk])).status_code == 200
+    assert client.get(url).status_code == 200
 
 
 def test_only_members_of_the_community_can_be_ticked(meeting):
