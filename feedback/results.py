@@ -91,7 +91,7 @@ def _choice_counts(survey: Survey) -> dict[tuple[int, str], int]:
 
 def survey_results(survey: Survey, *, with_texts: bool) -> SurveyResults:
     """Response rate and, above the threshold, every question's distribution (and the free
-    text, when `with_texts`). Seven queries at most, whatever the number of responses. A
+    text, when `with_texts`). Six queries at most, whatever the number of responses. A
     question answered by fewer than the threshold stays hidden too (empty responses count
     towards the survey's total, not towards a question's)."""
     counts = SurveyInvite.objects.filter(survey=survey).aggregate(
@@ -115,11 +115,14 @@ def survey_results(survey: Survey, *, with_texts: bool) -> SurveyResults:
 
 def _fill(survey: Survey, results: list[QuestionResult], *, responded: int, with_texts: bool) -> None:
     answers = Answer.objects.filter(question__survey=survey)
-    numbers = {
-        (row["question_id"], row["number"]): row["n"]
-        for row in answers.filter(number__isnull=False).values("question_id", "number").annotate(n=Count("pk"))
-    }
-    answered = dict(answers.values("question_id").annotate(n=Count("pk")).values_list("question_id", "n"))
+    # One grouping gives both each scale's distribution and how many answered each question
+    # (the rows without a number, text and choices, grouped under None).
+    numbers: dict[tuple[int, int], int] = {}
+    answered: dict[int, int] = {}
+    for question_id, number, n in answers.values_list("question_id", "number").annotate(n=Count("pk")):
+        answered[question_id] = answered.get(question_id, 0) + n
+        if number is not None:
+            numbers[question_id, number] = n
     choices = _choice_counts(survey)
     texts: dict[int, list[str]] = {}
     if with_texts:
