@@ -5,7 +5,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from feedback.links import invite_from_link
-from feedback.models import QuestionType
+from feedback.models import Answer, QuestionType
 from feedback.services import answers_validate, response_submit
 
 
@@ -20,13 +20,13 @@ def _posted(request: HttpRequest, questions: list) -> dict[int, object]:
 
 
 def _stored(invite: object, questions: list) -> dict[int, object]:
-    """A named survey's earlier answers, to change them; nothing for an anonymous one."""
-    response = getattr(invite, "response", None) if not invite.survey.anonymous else None
-    if response is None:
+    """A named survey's earlier answers, to change them (one query, answered or not); nothing for
+    an anonymous one."""
+    if invite.survey.anonymous:
         return {}
     values = {}
     kinds = {question.pk: question.type for question in questions}
-    for answer in response.answers.all():
+    for answer in Answer.objects.filter(response__invite=invite):
         if answer.number is not None:
             values[answer.question_id] = answer.number
         elif kinds.get(answer.question_id) == QuestionType.SINGLE:

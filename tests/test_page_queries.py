@@ -1,0 +1,67 @@
+"""Every key page of `make bench` runs a fixed number of queries: the same on a small and a four
+times larger organisation (seed_scale), first visit and again (cached parts), and never more than
+12 (the dashboards' first computation aside, see below). The literal counts are the guard: a change that adds a query to a page fails here and says
+which page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.pages import Scenario
+from cop.scale import seed_scale
+
+pytestmark = pytest.mark.django_db
+
+# page: (first request, the same request again). Counted inside the test's transaction: the
+# submit's own transaction shows as a SAVEPOINT and its RELEASE (9 statements in production,
+# where BEGIN and COMMIT are not queries). The dashboards compute their figures on a first visit
+# (every figure is a grouped query: 23 for the organisation, 26 for one community); what managers
+# are served is the cached page, kept warm by the `dashboard.warm` job: 4 and 7.
+EXPECTED = {
+    "hello (the floor)": (0, 0),
+    "home, intern": (3, 3),
+    "home, mentor": (4, 4),
+    "home, facilitator": (3, 3),
+    "home, manager": (3, 3),
+    "home, admin": (3, 3),
+    "agenda, intern": (5, 3),
+    "meeting page, intern": (5, 5),
+    "attendance list, facilitator": (6, 6),
+    "survey form (personal link)": (3, 3),
+    "survey submit (personal link)": (11, 11),
+    "survey results, facilitator": (12, 12),
+    "community trend, facilitator": (7, 7),
+    "member directory, intern": (7, 7),
+    "topic backlog, intern": (8, 8),
+    "success wall, intern": (9, 9),
+    "dashboard, organisation, manager": (23, 4),
+    "dashboard, one community, facilitator": (26, 7),
+    "calendar feed (personal link)": (2, 2),
+}
+
+
+def _queries(client, page, submissions) -> int:
+    with CaptureQueriesContext(connection) as context:
+        if page.post is None:
+            response = client.get(page.path)
+        else:
+            path, fields = submissions.pop()
+            response = client.post(path, fields)
+    assert response.status_code == 200, page.label
+    return len(context)
+
+
+@pytest.mark.parametrize("factor", [0.005, 0.02])
+def test_every_key_page_runs_a_fixed_number_of_queries(client, settings, factor):
+    settings.BENCHMARK = True  # the hello view
+    seed_scale(factor=factor, manager_password="bench-secret")
+    scenario = Scenario()
+    submissions = [scenario.links[0], scenario.links[0]]  # a first answer, then a changed one
+    counted = {}
+    for page in scenario.pages():
+        if page.viewer:
+            client.force_login(scenario.users[page.viewer])
+        else:
+            client.logout()
+        counted[page.label] = (_queries(client, page, submissions), _queries(client, page, submissions))
+    assert counted == EXPECTED
