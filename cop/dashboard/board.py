@@ -92,6 +92,7 @@ POINT_LINKS = {
     "support": ("success_wall", Action.VIEW_SUCCESSES, gettext_lazy("The successes")),
     "flexibility": ("survey_trend", Action.VIEW_RESULTS, gettext_lazy("The survey trend")),
 }
+DEFAULT_MONTHS = 3  # the period a dashboard opens with
 PERIOD_CHOICES = [(1, gettext_lazy("1 month")), (3, gettext_lazy("3 months")), (6, gettext_lazy("6 months"))]
 PERIOD_CHOICES += [(12, gettext_lazy("12 months"))]
 
@@ -521,10 +522,11 @@ class Dashboard:
 
 
 def figures_warm(*, now: datetime | None = None) -> int:
-    """Periodic: the organisation-wide figures for every period and language, computed before a
-    manager asks, so the dashboard they open is answered from the cache; renewed more often than
-    they expire. A facilitator's view of their own communities is computed when asked (fewer
-    communities, quicker). Returns how many views were computed."""
+    """Periodic: the organisation-wide figures for every period and language, and each
+    community's own at the default period, computed before a manager or facilitator asks, so the
+    dashboard they open is answered from the cache; renewed more often than they expire. Other
+    choices (another period for one community, a facilitator's several communities together) are
+    computed when asked. Returns how many views were computed."""
     communities = list(Community.objects.filter(active=True).order_by("name"))
     if not settings.DASHBOARD_CACHE_SECONDS or not communities:
         return 0
@@ -536,5 +538,9 @@ def figures_warm(*, now: datetime | None = None) -> int:
             for months, _label in PERIOD_CHOICES:
                 scope = metrics.scope_for(ids, months=months, now=now)
                 Dashboard(communities=communities, scope=scope, org=frozenset(), roles={}).refresh()
+                views += 1
+            for community in communities:
+                scope = metrics.scope_for([community.pk], months=DEFAULT_MONTHS, now=now)
+                Dashboard(communities=[community], scope=scope, org=frozenset(), roles={}).refresh()
                 views += 1
     return views

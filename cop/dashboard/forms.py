@@ -1,10 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cop.dashboard.board import PERIOD_CHOICES
+from cop.dashboard.board import DEFAULT_MONTHS, PERIOD_CHOICES
 from cop.models import Community
 
-DEFAULT_MONTHS = 3
 
 
 class DashboardForm(forms.Form):

@@ -506,8 +506,15 @@ def test_the_warming_job_computes_the_organisation_view_before_a_manager_asks(
 ):
     from cop.tasks import dashboard_warm  # noqa: PLC0415
 
-    assert dashboard_warm() == 8  # two languages, four periods
+    # Two languages: the organisation over four periods, and A, B and C each over three months.
+    assert dashboard_warm() == 2 * (4 + 3)
     client.force_login(manager)
     with django_assert_num_queries(4):  # session, user, communities, roles: no figure computed
         response = client.get("/dashboard/", {"months": 12}, headers={"accept-language": "en"})
     assert response.context["board"].totals["held"] == 6  # A: 4 with August's, B: 1, C: 1
+    # A's facilitator opens their own dashboard: from the cache too (7: the meeting list's links
+    # and their roles are worked out per viewer).
+    client.force_login(world["f"])
+    with django_assert_num_queries(7):
+        response = client.get("/dashboard/", headers={"accept-language": "nl"})
+    assert [community.name for community in response.context["board"].communities] == ["A"]
