@@ -5,7 +5,6 @@ from cop.dashboard.board import DEFAULT_MONTHS, PERIOD_CHOICES
 from cop.models import Community
 
 
-
 class DashboardForm(forms.Form):
     """Which communities and which period. Only communities the viewer may see are offered, so
     an unknown or foreign one is an invalid choice, never someone else's figures."""
