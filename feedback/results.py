@@ -5,13 +5,17 @@ a survey's distributions and free text, a meeting's rating in a trend, a theme's
 may see free text (facilitators) or who has not answered is decided by the views.
 """
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Now
+from django.utils import timezone
 
 from cop.models import Community
 from feedback.models import Answer, QuestionType, Survey, SurveyInvite, SurveyQuestion
@@ -181,11 +185,37 @@ class ThemeRow:
         return rate(self.responded, self.invited)
 
 
+@dataclass
+class MonthRow:
+    month: date  # its first day
+    meetings: int
+    invited: int
+    responded: int
+    rating: float | None
+
+    @property
+    def rate(self) -> int | None:
+        return rate(self.responded, self.invited)
+
+
+@dataclass
+class TrendFigures:
+    meetings: list[TrendRow]  # newest first
+    months: list[MonthRow]  # oldest first
+    themes: list[ThemeRow]  # best rated first
+
+
+def _meeting_surveys(community: Community, since: datetime) -> QuerySet[Survey]:
+    # The meeting's community is the survey's: said of both, the database finds the period's
+    # meetings in their (community, start) index rather than reading every meeting.
+    return Survey.objects.filter(community=community, meeting__community=community, meeting__starts_at__gte=since)
+
+
 def meeting_trend(community: Community, *, since: datetime) -> list[TrendRow]:
     """Per post-meeting survey since `since`, oldest first: invited, responded, mean rating (1 to 5
     questions, those that may be shown). One query, whatever the number of meetings."""
     invites = SurveyInvite.objects.filter(survey=OuterRef("pk"))
-    surveys = Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
+    surveys = _meeting_surveys(community, since)
     ratings = (
         shown_rating_answers(surveys)
         .filter(question__survey=OuterRef("pk"))
@@ -242,43 +272,58 @@ def shown_rating_sums(surveys: QuerySet[Survey], *fields: str) -> QuerySet[Answe
     return (
         _ratings(surveys)
         .values("question_id", *fields)
-        .annotate(total=Sum("number"), count=Count("pk"))
+        # Counting the numbers rather than the rows lets the database read (question, number)
+        # from its index alone.
+        .annotate(total=Sum("number"), count=Count("number"))
         .filter(count__gte=threshold())
+    )
+
+
+def trend_figures(community: Community, *, since: datetime, months: Sequence[date] = ()) -> TrendFigures:
+    """The post-meeting surveys since `since`, each with invited, responded and mean rating (as
+    meeting_trend), added up per month of the meeting (`months`: their first days, oldest first,
+    in the organisation's time zone, as on the dashboard) and per meeting theme. Two grouped
+    queries, whatever the number of meetings or answers: the invitations counted per survey, and
+    the ratings that may be shown summed per question (shown_rating_sums), so that a month's or a
+    theme's mean pools exactly the ratings its meetings show."""
+    surveys = _meeting_surveys(community, since)
+    sums: dict[int, tuple[int, int]] = {}  # per survey: (sum of ratings, number of ratings)
+    for survey_id, total, count in shown_rating_sums(surveys, "question__survey_id").values_list(
+        "question__survey_id", "total", "count"
+    ):
+        before = sums.get(survey_id, (0, 0))
+        sums[survey_id] = (before[0] + total, before[1] + count)
+    rows = (
+        surveys.annotate(
+            invited=Count("invites"), responded=Count("invites", filter=Q(invites__responded_at__isnull=False))
+        )
+        .order_by("-meeting__starts_at", "-pk")
+        .values_list("pk", "meeting_id", "title", "meeting__theme", "meeting__starts_at", "invited", "responded")
+    )
+    zone = ZoneInfo(settings.TIME_ZONE)
+    meetings = []
+    # [meetings, invited, responded, sum of ratings, number of ratings] per month and per theme
+    by_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    by_theme: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for survey_id, meeting_id, title, theme, when, invited, responded in rows:
+        total, count = sums.get(survey_id, (0, 0))
+        meetings.append(TrendRow(survey_id, meeting_id, title, theme, when, invited, responded, _mean(total, count)))
+        month = timezone.localtime(when, zone).date().replace(day=1)
+        for figures in (by_month[month], by_theme[theme]):
+            figures[:] = [a + b for a, b in zip(figures, (1, invited, responded, total, count), strict=True)]
+    themes = [ThemeRow(theme, *figures[:3], _mean(*figures[3:])) for theme, figures in by_theme.items()]
+    return TrendFigures(
+        meetings=meetings,
+        months=[MonthRow(month, *by_month[month][:3], _mean(*by_month[month][3:])) for month in months],
+        themes=sorted(themes, key=lambda row: (row.rating is None, -(row.rating or 0), row.theme)),
     )
 
 
 def theme_trend(community: Community, *, since: datetime) -> list[ThemeRow]:
     """Per meeting theme since `since`: meetings, invited, responded, mean rating; best rated
-    first. Two queries."""
-    scope = Q(survey__community=community, survey__meeting__isnull=False, survey__meeting__starts_at__gte=since)
-    rates = {
-        row["survey__meeting__theme"]: row
-        for row in SurveyInvite.objects.filter(scope)
-        .values("survey__meeting__theme")
-        .annotate(
-            meetings=Count("survey", distinct=True),
-            invited=Count("pk"),
-            responded=Count("pk", filter=Q(responded_at__isnull=False)),
-        )
-    }
-    ratings = {
-        row["question__survey__meeting__theme"]: row
-        for row in shown_rating_answers(
-            Survey.objects.filter(community=community, meeting__isnull=False, meeting__starts_at__gte=since)
-        )
-        .values("question__survey__meeting__theme")
-        .annotate(mean=Avg("number"), responses=Count("response", distinct=True))
-    }
-    rows = []
-    for theme, row in rates.items():
-        rated = ratings.get(theme)
-        rows.append(
-            ThemeRow(
-                theme=theme,
-                meetings=row["meetings"],
-                invited=row["invited"],
-                responded=row["responded"],
-                rating=rated["mean"] if rated else None,
-            )
-        )
-    return sorted(rows, key=lambda row: (row.rating is None, -(row.rating or 0), row.theme))
+    first (trend_figures: two queries)."""
+    return trend_figures(community, since=since).themes
+
+
+def _mean(total: int, count: int) -> float | None:
+    return total / count if count else None

@@ -1,22 +1,23 @@
 """Survey results for facilitators (everything above the threshold, free text included, who
 has not answered) and managers (aggregates only); pulse surveys; the extra reminder."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cop.charts import bars, columns
 from cop.csv_export import csv_response
+from cop.dashboard.metrics import scope_for
 from feedback import reminders, results
 from feedback.forms import PeriodForm, PulseForm
 from feedback.models import Survey
@@ -149,41 +150,48 @@ def survey_remind(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("survey_results", slug=slug, pk=pk)
 
 
-def _trend(request: HttpRequest, slug: str) -> tuple[object, int, list, list]:
+# Meetings per page of the trend's table (the charts and the CSV hold them all).
+TREND_PAGE = 20
+
+
+def _trend(request: HttpRequest, slug: str) -> tuple[object, PeriodForm, results.TrendFigures]:
+    """The period in whole calendar months, as on the dashboard, which links here."""
     community, _viewer = community_for(request.user, slug, Action.VIEW_RESULTS)
-    period = PeriodForm(request.GET or None)
-    months = period.months_or_default()
-    since = timezone.now() - timedelta(days=round(months * 30.44))
-    return community, period, results.meeting_trend(community, since=since), results.theme_trend(community, since=since)
+    # Bound only when a period is chosen: a page link alone shows the default period as chosen.
+    period = PeriodForm(request.GET if "months" in request.GET else None)
+    scope = scope_for([community.pk], months=period.months_or_default(), now=timezone.now())
+    return community, period, results.trend_figures(community, since=scope.since, months=scope.months)
 
 
 @login_required
 @require_GET
 def survey_trend(request: HttpRequest, slug: str) -> HttpResponse:
-    """Rating and response rate per meeting and per theme, over a chosen period."""
-    community, period, meetings, themes = _trend(request, slug)
-    labels = [timezone.localtime(row.when).strftime("%Y-%m-%d") for row in meetings]
+    """Rating and response rate per month, per theme, and per meeting (newest first, a page at a
+    time), over a chosen period: a month's column stays readable however many meetings it had."""
+    community, period, figures = _trend(request, slug)
+    labels = [date_format(row.month, "M") for row in figures.months]
     rating_chart = columns(
-        _("Mean rating per meeting (1 to 5)"),
-        [
-            (label, row.rating, number_format(row.rating, 1) if row.rating is not None else _("too few answers"))
-            for label, row in zip(labels, meetings, strict=True)
-        ],
+        _("Mean rating per month (1 to 5)"),
+        [(label, row.rating, _rating_text(row)) for label, row in zip(labels, figures.months, strict=True)],
         maximum=5,
+        labelled=True,
     )
     rate_chart = columns(
-        _("Response rate per meeting"),
+        _("Response rate per month"),
         [
             (label, row.rate, f"{row.rate}%" if row.rate is not None else _("nobody asked"))
-            for label, row in zip(labels, meetings, strict=True)
+            for label, row in zip(labels, figures.months, strict=True)
         ],
         maximum=100,
+        labelled=True,
     )
+    meetings = Paginator(figures.meetings, TREND_PAGE).get_page(request.GET.get("page"))
     context = {
         "community": community,
         "period": period,
+        "months": figures.months,
         "meetings": meetings,
-        "themes": themes,
+        "themes": figures.themes,
         "rating_chart": rating_chart,
         "rate_chart": rate_chart,
         "threshold": results.threshold(),
@@ -191,10 +199,18 @@ def survey_trend(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "feedback/trend.html", context)
 
 
+def _rating_text(row: results.MonthRow) -> str:
+    if row.rating is not None:
+        return floatformat(row.rating, 1)  # rounded as in the table (number_format would cut off)
+    return _("too few answers") if row.invited else _("nobody asked")
+
+
 @login_required
 @require_GET
 def survey_trend_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    community, _period, meetings, themes = _trend(request, slug)
+    """Every meeting of the period, oldest first, then the themes."""
+    community, _period, figures = _trend(request, slug)
+    meetings = reversed(figures.meetings)
     header = [_("Date"), _("Meeting"), _("Theme"), _("Invited"), _("Responded"), _("Response rate %"), _("Rating")]
     rows = [
         [
@@ -210,7 +226,7 @@ def survey_trend_csv(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     rows += [
         [None, _("All meetings with theme"), row.theme, row.invited, row.responded, row.rate, _rounded(row.rating)]
-        for row in themes
+        for row in figures.themes
     ]
     return csv_response(f"{community.slug}-survey-trend.csv", header, rows)
 

@@ -1,14 +1,16 @@
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse
-from feedback.results import meeting_trend, survey_results, theme_trend
+from feedback.results import meeting_trend, survey_results, theme_trend, trend_figures
+from feedback.views.results import TREND_PAGE
 from members.models import Role
-from tests.factories import CommunityFactory, UserFactory
+from tests.factories import CommunityFactory, MeetingFactory, UserFactory
 from tests.feedback.helpers import answer, bulk_answers, ended_meeting, member, survey_with
 
 pytestmark = pytest.mark.django_db
@@ -210,15 +212,80 @@ def test_results_page_queries_do_not_grow_with_responses(client, community, faci
         assert page.status_code == 200
 
 
-def test_trend_page_queries_do_not_grow_with_meetings(client, community, facilitator, django_assert_num_queries):
+@pytest.mark.parametrize("count", [2, 100])
+def test_trend_page_queries_and_size_do_not_grow_with_meetings(
+    client, community, facilitator, django_assert_num_queries, count
+):
+    for _ in range(count):
+        bulk_answers(survey_with(community, meeting=ended_meeting(community, hours_ago=48)), 3)
+    client.force_login(facilitator)
+    # session, user, community, standing; the surveys with their invitations, the shown ratings
+    with django_assert_num_queries(6):
+        page = client.get(reverse("survey_trend", args=["auto"])).text
+    assert page.count("too few answers") == 0
+    # A column per month of the period (two charts), however many meetings; twenty of them a page.
+    assert page.count('class="chart__bar"') + page.count('class="chart__gap"') == 2 * 12
+    assert page.count("<tr>") == 1 + 12 + 1 + min(count, TREND_PAGE) + 1 + 1  # heads and rows, three tables
+
+
+def test_trend_figures_add_up_per_month_in_the_organisations_time_zone_and_per_theme(community):
+    zone = ZoneInfo("Europe/Amsterdam")
+
+    def meeting_at(when, theme):
+        return survey_with(community, meeting=MeetingFactory(community=community, starts_at=when, theme=theme))
+
+    september = meeting_at(datetime(2026, 9, 10, 19, 0, tzinfo=zone), "Accu's")
+    october = meeting_at(datetime(2026, 10, 31, 23, 30, tzinfo=zone), "Accu's")  # 22:30 in UTC: October
+    november = meeting_at(datetime(2026, 11, 1, 0, 30, tzinfo=zone), "Diagnose")  # still 31 October in UTC
+    rated(september, 3, 4, 5)
+    rated(october, 5, 5, 5, 4)
+    SurveyInvite.objects.create(survey=october, user=member(community))
+    rated(november, 1, 1)  # below the threshold: in no mean, not even its month's or its theme's
+    survey_with(community, meeting=MeetingFactory(community=community, starts_at=datetime(2026, 8, 1, tzinfo=zone)))
+    months = (date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1))
+    figures = trend_figures(community, since=datetime(2026, 9, 1, tzinfo=zone), months=months)
+    assert [(m.month, m.meetings, m.invited, m.responded, m.rate, m.rating) for m in figures.months] == [
+        (date(2026, 9, 1), 1, 3, 3, 100, 4.0),
+        (date(2026, 10, 1), 1, 5, 4, 80, 4.75),
+        (date(2026, 11, 1), 1, 2, 2, 100, None),
+        (date(2026, 12, 1), 0, 0, 0, None, None),
+    ]
+    assert [(r.survey_id, r.invited, r.responded, r.rating) for r in figures.meetings] == [
+        (november.pk, 2, 2, None),
+        (october.pk, 5, 4, 4.75),
+        (september.pk, 3, 3, 4.0),
+    ]
+    assert [(t.theme, t.meetings, t.invited, t.responded, t.rating) for t in figures.themes] == [
+        ("Accu's", 2, 8, 7, pytest.approx(31 / 7)),
+        ("Diagnose", 1, 2, 2, None),
+    ]
+
+
+def test_trend_table_pages_meetings_newest_first_and_the_csv_holds_them_all(client, community, facilitator):
+    surveys = [
+        survey_with(community, meeting=ended_meeting(community, hours_ago=24 * (30 - n), title=f"Bijeenkomst {n:02}"))
+        for n in range(TREND_PAGE + 5)
+    ]
     client.force_login(facilitator)
     url = reverse("survey_trend", args=["auto"])
-    for count in (2, 100):
-        for _ in range(count - (2 if count == 100 else 0)):
-            bulk_answers(survey_with(community, meeting=ended_meeting(community, hours_ago=48)), 3)
-        with django_assert_num_queries(7):
-            page = client.get(url)
-        assert page.text.count("too few answers") == 0
+    first = client.get(url + "?months=3").text
+    assert re.findall(r">(Bijeenkomst \d+)</a>", first) == [f"Bijeenkomst {n:02}" for n in range(24, 4, -1)]
+    assert 'href="?months=3&amp;page=2"' in first
+    second = client.get(url + "?months=3&page=2").text
+    assert re.findall(r">(Bijeenkomst \d+)</a>", second) == [f"Bijeenkomst {n:02}" for n in range(4, -1, -1)]
+    # A page link without a period: the default period, shown as chosen.
+    assert '<option value="12" selected>' in client.get(url + "?page=2").text
+    csv = client.get(reverse("survey_trend_csv", args=["auto"]) + "?months=3").content.decode()
+    assert re.findall(r"Bijeenkomst \d+", csv) == [survey.title for survey in surveys]  # oldest first
+
+
+def test_a_months_rating_is_rounded_alike_in_the_chart_and_the_table(client, community, facilitator):
+    rated(survey_with(community, meeting=ended_meeting(community)), 5, 5, 5, 5, 5, 4, 4, 4, 4)  # 41 / 9 = 4.56
+    client.force_login(facilitator)
+    page = client.get(reverse("survey_trend", args=["auto"])).text
+    assert re.search(r'<text class="chart__value chart__value--center"[^>]*>4.6</text>', page)
+    assert "<td>4.6</td>" in page
+    assert "4.5<" not in page
 
 
 def test_chart_coordinates_use_a_decimal_point_in_dutch_too(client, community):
