@@ -1,11 +1,14 @@
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from members.models import Invitation, Membership, Role, User
 
 # Highest first: the order in which a person's home page shows their roles.
 ROLE_ORDER = ("admin", "manager", Role.FACILITATOR, Role.MENTOR, Role.COLLEAGUE, Role.INTERN)
+# Members per page of the directory: a screenful of names to scan, not the whole organisation.
+DIRECTORY_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,20 @@ def roles_for(user: User) -> Roles:
     return Roles(org=org_roles(user), memberships=current_memberships(user))
 
 
-def community_members(*, community_id: int, role: str = "", query: str = "") -> list[Membership]:
-    """The community's current members with their people and mentors, by name (one query)."""
-    memberships = Membership.objects.current().filter(community_id=community_id).select_related("user", "mentor")
+def community_members(*, community_id: int, role: str = "", query: str = "", page: str | int = 1) -> Page:
+    """One page of the community's current members with their people and mentors, by name. Three
+    queries (how many match, the page, its mentors), whatever the size of the community; a page
+    number that is not one, or past the end, gives the first or the last page."""
+    memberships = Membership.objects.current().filter(community_id=community_id)
     if role in Role.values:
         memberships = memberships.filter(role=role)
     if query := query.strip():
         memberships = memberships.filter(Q(user__full_name__icontains=query) | Q(user__email__icontains=query))
-    return list(memberships.order_by("user__full_name", "user__email"))
+    # The people are joined to sort by name; the mentors are fetched for the page's members only.
+    memberships = (
+        memberships.select_related("user").prefetch_related("mentor").order_by("user__full_name", "user__email")
+    )
+    return Paginator(memberships, DIRECTORY_PAGE).get_page(page)
 
 
 def member_profile(*, community_id: int, user_id: int) -> Membership | None:

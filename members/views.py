@@ -23,15 +23,18 @@ PREVIEW_SALT = "gilde.invitations.preview"
 @login_required
 @require_GET
 def directory(request: HttpRequest, slug: str) -> HttpResponse:
-    """The member list, filtered by role and a search; htmx swaps just the list."""
+    """The member list, a page at a time, filtered by role and a search; htmx swaps just the list."""
     community = community_for(request.user, slug, Action.VIEW_DIRECTORY)[0]
     filters = DirectoryFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
-    members = selectors.community_members(community_id=community.pk, role=data.get("role", ""), query=data.get("q", ""))
+    page = selectors.community_members(
+        community_id=community.pk, role=data.get("role", ""), query=data.get("q", ""), page=request.GET.get("page", 1)
+    )
     template = "members/directory.html"
-    if request.htmx:
+    # Going back to a page htmx no longer has, it asks for the whole page again.
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#member-list"
-    return render(request, template, {"community": community, "filters": filters, "members": members})
+    return render(request, template, {"community": community, "filters": filters, "page": page})
 
 
 @login_required

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -13,17 +15,85 @@ def community():
     return CommunityFactory(slug="metselen", name="Bouw & Metselen", domain_statement="Vakmanschap op de bouwplaats.")
 
 
-@pytest.mark.parametrize("extra", [1, 8])
+@pytest.mark.parametrize("extra", [1, 60])
 def test_directory_runs_a_fixed_number_of_queries(client, community, django_assert_num_queries, extra):
     viewer = MembershipFactory(community=community, role=Role.COLLEAGUE).user
     mentor = MembershipFactory(community=community, role=Role.MENTOR).user
-    for _ in range(extra):
-        MembershipFactory(community=community, role=Role.INTERN, mentor=mentor)
+    many_members(community, extra, mentor=mentor)
     client.force_login(viewer)
-    # session, user, community, the viewer's standing, members with their people and mentors
-    with django_assert_num_queries(5):
+    # session, user, community, the viewer's standing, how many members, a page of them, their mentors
+    with django_assert_num_queries(7):
         response = client.get(reverse("directory", args=[community.slug]))
-    assert response.text.count('class="badge"') == extra + 2
+    assert response.text.count('class="badge"') == min(extra + 2, 50)
+    assert f"{extra + 2} leden" in response.text
+
+
+def many_members(community, count, *, mentor=None, name="Lid"):
+    """`count` interns named "Lid 01", "Lid 02", … (in the directory's order), made in two queries."""
+    people = UserFactory._meta.model.objects.bulk_create(
+        UserFactory.build(full_name=f"{name} {n:02}", email=f"{name.lower()}{n}@example.org")
+        for n in range(1, count + 1)
+    )
+    Membership.objects.bulk_create(
+        Membership(community=community, user=person, role=Role.INTERN, mentor=mentor) for person in people
+    )
+    return people
+
+
+def names_on(page):
+    return re.findall(r'<a href="/communities/[^"]+/members/\d+/">([^<]+)</a>', page)
+
+
+def test_directory_shows_fifty_members_a_page_and_the_rest_on_the_next(client, community):
+    many_members(community, 55)
+    viewer = MembershipFactory(community=community, role=Role.MENTOR, user=UserFactory(full_name="Zeger Zwart")).user
+    client.force_login(viewer)
+    url = reverse("directory", args=[community.slug])
+    first = client.get(url).text
+    assert names_on(first) == [f"Lid {n:02}" for n in range(1, 51)]
+    assert "56 leden" in first
+    assert '<nav class="pager" aria-label="Pagina\'s met leden">' in first
+    assert "Pagina 1 van 2" in first
+    assert 'rel="prev"' not in first
+    assert 'href="?page=2"' in first
+    second = client.get(url, {"page": "2"}).text
+    assert names_on(second) == [*(f"Lid {n:02}" for n in range(51, 56)), "Zeger Zwart"]
+    assert "Pagina 2 van 2" in second
+    assert 'rel="next"' not in second
+    assert 'rel="prev" href="?"' in second
+
+
+def test_directory_pages_keep_the_search_and_the_role_and_htmx_swaps_the_list(client, community):
+    many_members(community, 60)
+    many_members(community, 3, name="Ander")
+    client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
+    url = reverse("directory", args=[community.slug])
+    second = client.get(url, {"q": "lid", "role": "intern", "page": "2"}).text
+    assert names_on(second) == [f"Lid {n:02}" for n in range(51, 61)]
+    assert 'rel="prev" href="?q=lid&amp;role=intern"' in second
+    first = client.get(url, {"q": "lid", "role": "intern"}, headers={"HX-Request": "true"}).text
+    assert first.lstrip().startswith('<div id="member-list"')
+    assert (
+        '<a class="button button--secondary" rel="next" href="?q=lid&amp;role=intern&amp;page=2"'
+        ' hx-get="?q=lid&amp;role=intern&amp;page=2" hx-target="#member-list"'
+        ' hx-swap="outerHTML show:#member-list:top" hx-push-url="true">'
+    ) in first
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("", 1), ("0", 2), ("-1", 2), ("99", 2), ("2.5", 1)])
+def test_directory_page_that_is_no_page_shows_the_first_or_the_last(client, community, asked, shown):
+    many_members(community, 55)
+    client.force_login(MembershipFactory(community=community, role=Role.INTERN).user)
+    response = client.get(reverse("directory", args=[community.slug]), {"page": asked})
+    assert response.status_code == 200
+    assert f"Pagina {shown} van 2" in response.text
+
+
+def test_going_back_to_a_page_htmx_forgot_gets_the_whole_page(client, community):
+    client.force_login(MembershipFactory(community=community, role=Role.INTERN).user)
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get(reverse("directory", args=[community.slug]), {"page": "1"}, headers=headers)
+    assert "<html" in response.text
 
 
 def test_directory_filters_by_role_and_search_and_htmx_gets_only_the_list(client, community):
