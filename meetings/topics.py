@@ -1,15 +1,25 @@
 """The topic backlog: suggesting, voting, merging, planning into a meeting, archiving."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cop.models import Community
 from meetings.models import Meeting, MeetingStatus, Topic, TopicSource, TopicStatus, TopicVote
+from meetings.selectors import plannable_meetings
 from meetings.services import topic_askers_tell
 from members.models import User
+
+# Open topics per page of the backlog, and how many of the latest planned ones it shows below.
+BACKLOG_PAGE = 25
+PLANNED_SHOWN = 20
 
 
 @transaction.atomic
@@ -80,13 +90,53 @@ def topic_archive(*, topic: Topic) -> None:
     topic.save(update_fields=["status"])
 
 
-def backlog(*, community: Community, user: User) -> tuple[list[Topic], list[Topic]]:
-    """Open topics by votes (most first), then age (oldest first), with whether the person voted;
-    and planned topics with their meetings (two queries)."""
+def _with_votes(topics: QuerySet[Topic], *, user: User) -> QuerySet[Topic]:
+    """Each topic's number of votes and whether `user` voted, as subqueries on the vote index:
+    counted per topic, not by joining every vote and grouping."""
+    votes = TopicVote.objects.filter(topic=OuterRef("pk")).order_by().values("topic").annotate(n=Count("pk"))
     mine = TopicVote.objects.filter(topic=OuterRef("pk"), user=user)
-    topics = Topic.objects.filter(community=community).annotate(vote_count=Count("votes"), voted=Exists(mine))
-    open_topics = list(
-        topics.filter(status=TopicStatus.OPEN).select_related("suggested_by").order_by("-vote_count", "created_at")
+    return topics.annotate(vote_count=Coalesce(Subquery(votes.values("n")), 0), voted=Exists(mine))
+
+
+def backlog(*, community: Community, user: User, page: str | int = 1) -> tuple[Page, list[Topic]]:
+    """One page of open topics by votes (most first), then age (oldest first), with whether the
+    person voted; and the latest planned topics with their meetings. Four queries (how many are
+    open, the page, its suggesters, the planned ones), whatever the size of the backlog; a page
+    number that is not one, or past the end, gives the first or the last page."""
+    open_topics = _with_votes(Topic.objects.filter(community=community, status=TopicStatus.OPEN), user=user)
+    # Sorting by votes needs every open topic's count; the suggesters only the page's.
+    open_topics = open_topics.prefetch_related("suggested_by").order_by("-vote_count", "created_at", "pk")
+    # The latest planned ones are picked first and then joined to their meetings, so that only
+    # those few are (not every meeting of the organisation, hashed).
+    latest = Topic.objects.filter(community=community, status=TopicStatus.PLANNED).order_by("-planned_at")
+    planned = (
+        Topic.objects.filter(pk__in=Subquery(latest.values("pk")[:PLANNED_SHOWN]))
+        .select_related("meeting")
+        .only("title", "meeting__title", "meeting__starts_at")
+        .order_by("-planned_at", "pk")
     )
-    planned = list(topics.filter(status=TopicStatus.PLANNED).select_related("meeting").order_by("-planned_at")[:20])
-    return open_topics, planned
+    return Paginator(open_topics, BACKLOG_PAGE).get_page(page), list(planned)
+
+
+def backlog_topic(*, community: Community, user: User, pk: int) -> Topic | None:
+    """One open topic as the backlog shows it to `user` (one query)."""
+    return _with_votes(Topic.objects.filter(community=community, status=TopicStatus.OPEN, pk=pk), user=user).first()
+
+
+def merge_targets(*, topic: Topic) -> list[Topic]:
+    """The open topics of the community that `topic` can be merged into, by title (one query)."""
+    return list(
+        Topic.objects.filter(community_id=topic.community_id, status=TopicStatus.OPEN)
+        .exclude(pk=topic.pk)
+        .only("title")
+        .order_by("title", "pk")
+    )
+
+
+def plan_choices(*, community: Community, now: datetime) -> list[tuple[int, str]]:
+    """(pk, "7 Dec · title") of the meetings a topic can be planned into (one query): labelled once
+    here, since every topic of a backlog page offers the same ones."""
+    return [
+        (meeting.pk, f"{date_format(timezone.localtime(meeting.starts_at), 'j M')} · {meeting.title}")
+        for meeting in plannable_meetings(community=community, now=now)
+    ]

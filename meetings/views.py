@@ -25,7 +25,7 @@ from meetings.forms import (
     community_hosts,
     open_topics,
 )
-from meetings.models import CalendarFeed, Meeting, MeetingSeries, MeetingStatus, Topic
+from meetings.models import CalendarFeed, Meeting, MeetingSeries, MeetingStatus, Topic, TopicStatus
 from meetings.series import series_generate
 from meetings.services import (
     attendance_set,
@@ -294,13 +294,14 @@ def topic_backlog(request: HttpRequest, slug: str) -> HttpResponse:
             request, _("Topic added.") if created else _("That topic was already there: your vote is counted.")
         )
         return redirect("topic_backlog", slug=slug)
-    open_topics, planned = topics.backlog(community=community, user=request.user)
+    page, planned = topics.backlog(community=community, user=request.user, page=request.GET.get("page", 1))
     can_plan = allowed(viewer, Action.PLAN_MEETINGS)
-    upcoming = selectors.plannable_meetings(community=community, now=timezone.now()) if can_plan else []
+    upcoming = topics.plan_choices(community=community, now=timezone.now()) if can_plan else []
     context = {
         "community": community,
         "form": form,
-        "open_topics": open_topics,
+        "page": page,
+        "page_number": page.number,
         "planned": planned,
         "can_plan": can_plan,
         "upcoming": upcoming,
@@ -317,20 +318,41 @@ def topic_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         topics.topic_vote_toggle(topic=topic, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    page_number = _backlog_page(request)
     if not request.htmx:
-        return redirect("topic_backlog", slug=slug)
-    (topic,) = [t for t in topics.backlog(community=community, user=request.user)[0] if t.pk == pk] or [None]
+        return _to_backlog(slug, page_number)
+    topic = topics.backlog_topic(community=community, user=request.user, pk=pk)
     if topic is None:
         raise Http404
-    return render(request, "meetings/topics.html#topic-vote", {"community": community, "topic": topic})
+    context = {"community": community, "topic": topic, "page_number": page_number}
+    return render(request, "meetings/topics.html#topic-vote", context)
+
+
+def _backlog_page(request: HttpRequest) -> int:
+    """The backlog page a form was sent from (1 when it says none, or nonsense)."""
+    page = request.POST.get("page", "") or request.GET.get("page", "")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+def _to_backlog(slug: str, page_number: int) -> HttpResponse:
+    url = reverse("topic_backlog", args=[slug])
+    return redirect(f"{url}?page={page_number}" if page_number > 1 else url)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def topic_manage(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
-    """Facilitators: plan into a meeting, merge into another topic, or archive."""
+    """Facilitators: plan into a meeting, merge into another topic, or archive. Merging asks which
+    topic on a page of its own (GET): a choice of every open topic beside each one of the backlog
+    would grow with the square of its length."""
     community, _viewer = community_for(request.user, slug, Action.PLAN_MEETINGS)
     topic = get_object_or_404(Topic, pk=pk, community=community)
+    page_number = _backlog_page(request)
+    if request.method == "GET":
+        if action != "merge" or topic.status != TopicStatus.OPEN:
+            raise Http404
+        context = {"community": community, "topic": topic, "targets": topics.merge_targets(topic=topic)}
+        return render(request, "meetings/topic_merge.html", {**context, "page_number": page_number})
     try:
         if action == "plan":
             meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting", 0) or 0, community=community)
@@ -347,7 +369,7 @@ def topic_manage(request: HttpRequest, slug: str, pk: int, action: str) -> HttpR
             raise Http404
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("topic_backlog", slug=slug)
+    return _to_backlog(slug, page_number)
 
 
 @login_required

@@ -1,6 +1,10 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cop.models import Notification
 from meetings.models import Topic, TopicVote
@@ -64,22 +68,107 @@ def test_planning_tells_who_asked_you_asked_we_planned_it(community):
         topic_plan(topic=topic, meeting=MeetingFactory())  # another community's meeting
 
 
-@pytest.mark.parametrize("count", [1, 6])
+def open_topics(community, count, *, by=None, title="Onderwerp"):
+    """`count` open topics without votes, "Onderwerp 01" the oldest (first in the backlog)."""
+    start = timezone.now() - timedelta(days=count)
+    return Topic.objects.bulk_create(
+        Topic(community=community, title=f"{title} {n:02}", suggested_by=by, created_at=start + timedelta(days=n))
+        for n in range(1, count + 1)
+    )
+
+
+def titles_on(page):
+    return re.findall(r"<h3>([^<]+)</h3>", page)
+
+
+@pytest.mark.parametrize("count", [1, 30])
 def test_backlog_page_sorted_by_votes_with_a_fixed_number_of_queries(
     client, community, django_assert_num_queries, count
 ):
     voters = [member(community) for _ in range(3)]
-    for n in range(count):
-        topic, _ = topic_suggest(community=community, title=f"Onderwerp {n}", by=None)
+    for n, topic in enumerate(open_topics(community, count, by=voters[1])):
         for voter in voters[: n % 4]:
             topic_vote_toggle(topic=topic, user=voter)
+    planned = open_topics(community, count, title="Gepland")
+    Topic.objects.filter(pk__in=[t.pk for t in planned]).update(
+        status="planned", meeting=MeetingFactory(community=community), planned_at=timezone.now()
+    )
     client.force_login(voters[0])
-    # session, user, community, standing, open topics, planned topics
-    with django_assert_num_queries(6):
+    # session, user, community, standing, how many are open, a page of them, their suggesters, planned topics
+    with django_assert_num_queries(8):
         page = client.get(reverse("topic_backlog", args=[community.slug])).text
-    assert page.count('class="card topic"') == count
+    assert page.count('class="card topic"') == min(count, 25)
+    assert page.count("→ <a href=") == min(count, 20)
     if count > 1:
-        assert page.index("Onderwerp 3") < page.index("Onderwerp 0")
+        assert titles_on(page)[:4] == ["Onderwerp 04", "Onderwerp 08", "Onderwerp 12", "Onderwerp 16"]
+        assert 'aria-pressed="true"' in page
+    client.force_login(member(community, Role.FACILITATOR))
+    # the same, and the meetings a topic can be planned into
+    with django_assert_num_queries(9):
+        page = client.get(reverse("topic_backlog", args=[community.slug])).text
+    assert page.count('class="card topic"') == min(count, 25)
+
+
+def test_backlog_shows_25_open_topics_a_page_and_the_rest_on_the_next(client, community):
+    open_topics(community, 30)
+    client.force_login(member(community))
+    url = reverse("topic_backlog", args=[community.slug])
+    first = client.get(url).text
+    assert titles_on(first) == [f"Onderwerp {n:02}" for n in range(1, 26)]
+    assert "30 open onderwerpen, meeste stemmen eerst" in first
+    assert '<nav class="pager" aria-label="Pagina\'s met open onderwerpen">' in first
+    assert 'rel="next" href="?page=2"' in first
+    second = client.get(url, {"page": "2"}).text
+    assert titles_on(second) == [f"Onderwerp {n:02}" for n in range(26, 31)]
+    assert "Pagina 2 van 2" in second
+    assert 'rel="prev" href="?"' in second
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("0", 2), ("99", 2), ("", 1)])
+def test_backlog_page_that_is_no_page_shows_the_first_or_the_last(client, community, asked, shown):
+    open_topics(community, 30)
+    client.force_login(member(community))
+    response = client.get(reverse("topic_backlog", args=[community.slug]), {"page": asked})
+    assert response.status_code == 200
+    assert f"Pagina {shown} van 2" in response.text
+
+
+def test_voting_on_the_second_page_without_javascript_comes_back_to_it(client, community):
+    topics = open_topics(community, 30)
+    client.force_login(member(community))
+    second = client.get(reverse("topic_backlog", args=[community.slug]), {"page": "2"}).text
+    assert '<input type="hidden" name="page" value="2">' in second
+    url = reverse("topic_vote", args=[community.slug, topics[-1].pk])
+    response = client.post(url, {"page": "2"})
+    assert response.url == f"{reverse('topic_backlog', args=[community.slug])}?page=2"
+    assert client.post(url, {"page": "nonsense"}).url == reverse("topic_backlog", args=[community.slug])
+    partial = client.post(url, {"page": "2"}, headers={"HX-Request": "true"}).text
+    assert '<input type="hidden" name="page" value="2">' in partial
+
+
+def test_a_facilitator_merges_on_a_page_of_its_own_and_returns_to_the_backlog_page(client, community):
+    keep, duplicate, archived = open_topics(community, 3)
+    topic_vote_toggle(topic=duplicate, user=member(community))
+    Topic.objects.filter(pk=archived.pk).update(status="archived")
+    other = Topic.objects.create(community=CommunityFactory(), title="Van een ander")
+    client.force_login(member(community, Role.FACILITATOR))
+    backlog = client.get(reverse("topic_backlog", args=[community.slug])).text
+    url = reverse("topic_manage", args=[community.slug, duplicate.pk, "merge"])
+    assert f'href="{url}"' in backlog
+    assert 'name="into"' not in backlog  # no choice of every topic beside each one
+    page = client.get(url, {"page": "2"}).text
+    assert re.findall(r'<option value="(\d+)">([^<]+)</option>', page) == [(str(keep.pk), "Onderwerp 01")]
+    assert '<input type="hidden" name="page" value="2">' in page
+    response = client.post(url, {"into": keep.pk, "page": "2"})
+    assert response.url == f"{reverse('topic_backlog', args=[community.slug])}?page=2"
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into) == ("archived", keep)
+    assert TopicVote.objects.filter(topic=keep).count() == 1
+    assert client.get(url).status_code == 404  # merged already: no longer open
+    assert client.get(reverse("topic_manage", args=[community.slug, keep.pk, "archive"])).status_code == 404
+    assert client.get(reverse("topic_manage", args=[community.slug, other.pk, "merge"])).status_code == 404
+    client.force_login(member(community))
+    assert client.get(reverse("topic_manage", args=[community.slug, keep.pk, "merge"])).status_code == 403
 
 
 def test_voting_with_htmx_returns_the_button(client, community):
