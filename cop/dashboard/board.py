@@ -13,9 +13,10 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy, override
@@ -66,9 +67,15 @@ def _percent(part: int, whole: int) -> Cell:
     return Cell(value, NONE if value is None else f"{value}%")
 
 
+def _one_decimal(value: float) -> str:
+    """A mean as people read it: rounded half up to one decimal (number_format would cut 4.56
+    to 4.5), in the active language's notation."""
+    return floatformat(value, 1)
+
+
 def _mean(total: int, count: int) -> Cell:
     value = round(total / count, 2) if count else None
-    return Cell(value, NONE if value is None else number_format(total / count, 1))
+    return Cell(value, NONE if value is None else _one_decimal(total / count))
 
 
 def _month(month: date) -> str:
@@ -367,7 +374,7 @@ class Dashboard:
                     _number(survey.responded if survey else None),
                     Cell(
                         round(survey.rating, 2) if survey and survey.rating is not None else None,
-                        number_format(survey.rating, 1) if survey and survey.rating is not None else NONE,
+                        _one_decimal(survey.rating) if survey and survey.rating is not None else NONE,
                     ),
                 ]
             )
@@ -399,7 +406,7 @@ class Dashboard:
                 Cell(theme.theme, theme.theme, trend),
                 _number(theme.meetings),
                 _number(theme.ratings),
-                Cell(round(theme.mean, 2), number_format(theme.mean, 1)),
+                Cell(round(theme.mean, 2), _one_decimal(theme.mean)),
             ]
             for theme in self.themes
         ]
@@ -505,7 +512,7 @@ class Dashboard:
             ),
             "themes": bars(
                 _("Mean rating per theme (1 to 5)"),
-                [(theme.theme, theme.mean, number_format(theme.mean, 1)) for theme in self.themes],
+                [(theme.theme, theme.mean, _one_decimal(theme.mean)) for theme in self.themes],
                 maximum=5,
             ),
             "ladder": stacked(

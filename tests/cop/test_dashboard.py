@@ -518,3 +518,15 @@ def test_the_warming_job_computes_the_organisation_view_before_a_manager_asks(
     with django_assert_num_queries(7):
         response = client.get("/dashboard/", headers={"accept-language": "nl"})
     assert [community.name for community in response.context["board"].communities] == ["A"]
+
+
+def test_means_are_rounded_not_cut_off():
+    from django.utils.translation import override  # noqa: PLC0415
+
+    from cop.dashboard.board import _mean  # noqa: PLC0415
+
+    with override("nl"):
+        assert [_mean(456, 100).text, _mean(455, 100).text, _mean(4, 1).text] == ["4,6", "4,6", "4,0"]
+    with override("en"):
+        assert _mean(449, 100).text == "4.5"
+    assert _mean(0, 0).value is None
