@@ -2,8 +2,11 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cop.models import VALUE_EXPLAINED, Community, SuccessKind, ValueCycle
@@ -23,6 +26,24 @@ class ValueSelect(forms.RadioSelect):
         if option["explanation"]:
             option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_help"
         return option
+
+
+class LongSelect(forms.Select):
+    """A select written in one pass: Django's renders a template for every option, and this form
+    offers every member, recent meeting and open or planned topic of the community, hundreds in a
+    large one (a third of the share page's time). Attributes (id, aria-describedby, aria-invalid,
+    required) as Django's."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        chosen = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 class SuccessForm(forms.Form):
@@ -56,27 +77,45 @@ class SuccessForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=_("nobody in particular"),
+        widget=LongSelect,
     )
     meeting = forms.ModelChoiceField(
-        label=_("From a meeting (optional)"), queryset=None, required=False, empty_label=_("no meeting")
+        label=_("From a meeting (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("no meeting"),
+        widget=LongSelect,
     )
     topic = forms.ModelChoiceField(
-        label=_("About a topic (optional)"), queryset=None, required=False, empty_label=_("no topic")
+        label=_("About a topic (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("no topic"),
+        widget=LongSelect,
     )
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         now = timezone.now()
-        self.fields["about"].queryset = current_members(community).order_by("full_name", "email")
-        self.fields["meeting"].queryset = community.meetings.filter(
-            status=MeetingStatus.PUBLISHED, starts_at__lte=now, starts_at__gte=now - MEETINGS_BACK
-        ).order_by("-starts_at")
+        # Only the columns the choices show and success_share checks: not the meetings' notes.
+        self.fields["about"].queryset = (
+            current_members(community).only("full_name", "email").order_by("full_name", "email")
+        )
+        self.fields["meeting"].queryset = (
+            community.meetings.filter(
+                status=MeetingStatus.PUBLISHED, starts_at__lte=now, starts_at__gte=now - MEETINGS_BACK
+            )
+            .only("community", "title", "starts_at", "status")
+            .order_by("-starts_at")
+        )
         self.fields["meeting"].label_from_instance = lambda meeting: (
             f"{date_format(timezone.localtime(meeting.starts_at), 'j M Y')} · {meeting.title}"
         )
-        self.fields["topic"].queryset = community.topics.filter(
-            status__in=[TopicStatus.OPEN, TopicStatus.PLANNED]
-        ).order_by("title")
+        self.fields["topic"].queryset = (
+            community.topics.filter(status__in=[TopicStatus.OPEN, TopicStatus.PLANNED])
+            .only("community", "title")
+            .order_by("title")
+        )
 
     def clean_title(self) -> str:
         return title_clean(self.cleaned_data["title"])

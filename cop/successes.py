@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +27,9 @@ from members.selectors import community_users
 KIND = "success.shared"
 TITLE_MAX = Success._meta.get_field("title").max_length
 STORY_MAX = Success._meta.get_field("story").max_length
-# Successes per page of the wall.
+# Successes per page of the wall, and their order: featured first, then newest.
 WALL_PAGE = 24
+WALL_ORDER = ("-featured", "-created_at", "-pk")
 # The chat message carries the start of the story; the link leads to the rest.
 CHAT_EXCERPT = 280
 
@@ -216,12 +218,21 @@ def success_unhide(*, success: Success) -> Success:
     return success
 
 
-def _wall(*, community: Community, user: User, moderator: bool) -> QuerySet[Success]:
+def _visible(*, community: Community | int, moderator: bool, value: str = "") -> QuerySet[Success]:
     successes = Success.objects.filter(community=community)
     if not moderator:
         successes = successes.filter(hidden_at__isnull=True)
+    if value:
+        successes = successes.filter(value=value)
+    return successes
+
+
+def _as_shown(successes: QuerySet[Success], *, user: User) -> QuerySet[Success]:
+    """With their people, meeting and topic, the number of kudos (counted per success through
+    the kudos index, not by joining and grouping every kudos) and whether `user` gave one."""
+    kudos = Kudos.objects.filter(success=OuterRef("pk")).order_by().values("success").annotate(n=Count("pk"))
     return successes.select_related("author", "about", "meeting", "topic").annotate(
-        kudos_count=Count("kudos"),
+        kudos_count=Coalesce(Subquery(kudos.values("n")), 0),
         kudos_given=Exists(Kudos.objects.filter(success=OuterRef("pk"), user_id=user.pk)),
     )
 
@@ -229,16 +240,28 @@ def _wall(*, community: Community, user: User, moderator: bool) -> QuerySet[Succ
 def success_wall(*, community: Community, user: User, moderator: bool, value: str = "", page: str | int = 1) -> Page:
     """One page of the community's wall: featured first, then newest, each with its kudos count
     and whether `user` gave kudos; hidden ones only for moderators; optionally one value cycle.
-    Two queries (the count and the page), whatever the number of successes or kudos."""
-    successes = _wall(community=community, user=user, moderator=moderator)
-    if value:
-        successes = successes.filter(value=value)
-    return Paginator(successes.order_by("-featured", "-created_at", "-pk"), WALL_PAGE).get_page(page)
+    Two queries (the count and the page), whatever the number of successes or kudos; a page
+    number that is not one, or past the end, gives the first or the last page."""
+    successes = _visible(community=community, moderator=moderator, value=value).order_by(*WALL_ORDER)
+    page = Paginator(successes, WALL_PAGE).get_page(page)
+    # The page is cut first and only its successes are joined and counted: joined before the
+    # cut, every success of the community was, against the whole people, meeting and topic tables.
+    shown = Success.objects.filter(pk__in=page.object_list.values("pk"))
+    page.object_list = _as_shown(shown, user=user).order_by(*WALL_ORDER)
+    return page
+
+
+def success_wall_page(*, success: Success, moderator: bool, value: str = "") -> int:
+    """The number of the wall's page that shows `success` (one query: how many come before it)."""
+    before = Q(featured__gt=success.featured) | Q(featured=success.featured, created_at__gt=success.created_at)
+    before |= Q(featured=success.featured, created_at=success.created_at, pk__gt=success.pk)
+    earlier = _visible(community=success.community_id, moderator=moderator, value=value).filter(before).count()
+    return earlier // WALL_PAGE + 1
 
 
 def success_on_wall(*, community: Community, user: User, moderator: bool, pk: int) -> Success:
     """One success as the wall shows it to `user` (one query); 404 if they may not see it."""
     try:
-        return _wall(community=community, user=user, moderator=moderator).get(pk=pk)
+        return _as_shown(_visible(community=community, moderator=moderator), user=user).get(pk=pk)
     except Success.DoesNotExist:
         raise Http404 from None

@@ -33,7 +33,7 @@ EXPECTED = {
     "community trend, facilitator": (6, 6),
     "member directory, intern": (7, 7),
     "topic backlog, intern": (8, 8),
-    "success wall, intern": (9, 9),
+    "success wall, intern": (6, 6),
     "dashboard, organisation, manager": (23, 4),
     "dashboard, one community, facilitator": (26, 7),
     "calendar feed (personal link)": (2, 2),

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -354,9 +355,11 @@ def test_managers_read_the_wall_but_neither_share_nor_give_kudos(client, communi
     page = client.get(reverse("success_wall", args=[community.slug])).text
     assert "Eerste APK-keuring zelfstandig gedaan" in page
     assert 'id="share"' not in page
+    assert reverse("success_share", args=[community.slug]) not in page
     assert f'<p id="kudos-{success.pk}" class="kudos kudos--static">' in page
     data = {"title": "Van de manager", "story": "Mooi!", "kind": "example", "value": "immediate"}
-    assert client.post(reverse("success_wall", args=[community.slug]), data).status_code == 403
+    assert client.get(reverse("success_share", args=[community.slug])).status_code == 403
+    assert client.post(reverse("success_share", args=[community.slug]), data).status_code == 403
     assert client.post(reverse("success_kudos", args=[community.slug, success.pk]), {"give": "1"}).status_code == 403
     assert Success.objects.count() == 1
     assert not Kudos.objects.exists()
@@ -378,7 +381,11 @@ def test_sharing_through_the_page_redirects_to_the_new_success(client, community
         "about": about.pk,
         "meeting": meeting.pk,
     }
-    response = client.post(reverse("success_wall", args=[community.slug]), data)
+    wall = client.get(reverse("success_wall", args=[community.slug])).text
+    assert (
+        f'<a id="share" class="button button--primary" href="/communities/{community.slug}/successes/share/">' in wall
+    )
+    response = client.post(reverse("success_share", args=[community.slug]), data)
     success = Success.objects.get()
     assert response["Location"] == f"/communities/autotechniek/successes/#success-{success.pk}"
     assert (success.author, success.about, success.meeting, success.value) == (author, about, meeting, "applied")
@@ -389,20 +396,24 @@ def test_sharing_through_the_page_redirects_to_the_new_success(client, community
 
 def test_an_invalid_share_keeps_the_input_and_says_why(client, community):
     client.force_login(member(community))
-    data = {"title": "x" * 141, "story": "Mijn verhaal blijft staan.", "kind": "milestone"}
-    response = client.post(reverse("success_wall", args=[community.slug]), data)
+    about = member(community, Role.COLLEAGUE, full_name="Carla Visser")
+    data = {"title": "x" * 141, "story": "Mijn verhaal blijft staan.", "kind": "milestone", "about": about.pk}
+    response = client.post(reverse("success_share", args=[community.slug]), data)
     assert response.status_code == 400
     page = response.text
     assert "Houd de titel op 140 tekens (het zijn er 141)." in page
     assert "Kies welke waarde dit succes laat zien." in page
     assert "Mijn verhaal blijft staan." in page
-    assert '<details id="share" class="card share" open>' in page
+    assert f'<option value="{about.pk}" selected>Carla Visser</option>' in page
+    assert (
+        f'<form class="form share__form" method="post" action="/communities/{community.slug}/successes/share/">' in page
+    )
     assert not Success.objects.exists()
 
 
 def test_the_form_explains_each_value_cycle_beside_its_radio_button(client, community):
     client.force_login(member(community))
-    page = client.get(reverse("success_wall", args=[community.slug])).text
+    page = client.get(reverse("success_share", args=[community.slug])).text
     assert page.count('type="radio" name="value"') == 5
     assert 'aria-describedby="id_value_2_help"' in page
     assert '<span class="helptext" id="id_value_2_help">Het veranderde hoe iemand werkt.</span>' in page
@@ -415,7 +426,7 @@ def test_the_form_offers_only_this_communitys_members_meetings_and_topics(client
     Topic.objects.create(community=other, title="Hun onderwerp")
     MeetingFactory(community=community, title="Onze bijeenkomst", starts_at=timezone.now() - timedelta(days=1))
     Topic.objects.create(community=community, title="Ons onderwerp")
-    page = client.get(reverse("success_wall", args=[community.slug])).text
+    page = client.get(reverse("success_share", args=[community.slug])).text
     assert "Onze bijeenkomst" in page
     assert "Ons onderwerp" in page
     assert "Buiten Staander" not in page
@@ -429,7 +440,7 @@ def test_the_community_page_links_the_wall_for_those_who_may_see_it(client, comm
     assert reverse("success_wall", args=[community.slug]) in page
 
 
-@pytest.mark.parametrize("count", [1, 10])
+@pytest.mark.parametrize("count", [1, 30])
 def test_the_wall_runs_a_fixed_number_of_queries(client, community, django_assert_num_queries, count):
     people = [member(community) for _ in range(4)]
     meeting = MeetingFactory(community=community, starts_at=timezone.now() - timedelta(days=2))
@@ -441,15 +452,102 @@ def test_the_wall_runs_a_fixed_number_of_queries(client, community, django_asser
             if fan.pk != success.author_id:
                 kudos_toggle(success=success, user=fan, give=True)
     client.force_login(people[0])
-    # session, user, community, standing, count, page of successes; the form's people, meetings, topics
-    with django_assert_num_queries(9):
-        page = client.get(reverse("success_wall", args=[community.slug])).text
-    assert page.count('<li id="success-') == count
-    client.force_login(UserFactory(is_manager=True))
-    # the same without the form
+    # session, user, community, standing, how many successes, a page of them
     with django_assert_num_queries(6):
         page = client.get(reverse("success_wall", args=[community.slug])).text
-    assert page.count('<li id="success-') == count
+    assert page.count('<li id="success-') == min(count, 24)
+    client.force_login(UserFactory(is_manager=True))
+    with django_assert_num_queries(6):
+        page = client.get(reverse("success_wall", args=[community.slug]), {"page": "2"}).text
+    assert page.count('<li id="success-') == max(count - 24, 1)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_share_page_runs_a_fixed_number_of_queries(client, community, django_assert_num_queries, count):
+    for n in range(count):
+        member(community)
+        MeetingFactory(community=community, starts_at=timezone.now() - timedelta(days=n + 1))
+        Topic.objects.create(community=community, title=f"Onderwerp {n}")
+    client.force_login(member(community))
+    # session, user, community, standing; the form's people, meetings and topics
+    with django_assert_num_queries(7):
+        page = client.get(reverse("success_share", args=[community.slug])).text
+    # everyone (and the person sharing), the meetings and the topics, each with "none" first
+    assert page.count("<option ") == (count + 2) + (count + 1) + (count + 1)
+
+
+def wall_of(community, count, *, author, start=None):
+    """`count` successes, "Succes 01" the newest (first on the wall), in two queries."""
+    start = start or timezone.now()
+    return Success.objects.bulk_create(
+        Success(
+            community=community,
+            author=author,
+            title=f"Succes {n:02}",
+            story="Gelukt.",
+            kind="milestone",
+            value="applied" if n % 2 else "potential",
+            created_at=start - timedelta(hours=n),
+        )
+        for n in range(1, count + 1)
+    )
+
+
+def titles_on(page):
+    return re.findall(r"<h3>([^<]+)</h3>", page)
+
+
+def test_the_wall_shows_24_a_page_and_its_page_links_keep_the_value(client, community):
+    wall_of(community, 60, author=member(community))
+    client.force_login(member(community))
+    url = reverse("success_wall", args=[community.slug])
+    first = client.get(url).text
+    assert titles_on(first) == [f"Succes {n:02}" for n in range(1, 25)]
+    assert '<nav class="pager" aria-label="Pagina\'s met successen">' in first
+    assert "Pagina 1 van 3" in first
+    assert 'rel="next" href="?page=2"' in first
+    second = client.get(url, {"page": "2"}).text
+    assert titles_on(second) == [f"Succes {n:02}" for n in range(25, 49)]
+    assert 'rel="prev" href="?"' in second
+    applied = client.get(url, {"value": "applied", "page": "2"}).text
+    assert titles_on(applied) == [f"Succes {n:02}" for n in range(49, 60, 2)]
+    assert "Pagina 2 van 2" in applied
+    assert 'rel="prev" href="?value=applied"' in applied
+    assert '<input type="hidden" name="value" value="applied">' in applied  # kudos remember the filter
+    assert 'rel="next" href="?value=applied&amp;page=2"' in client.get(url, {"value": "applied"}).text
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("0", 3), ("99", 3), ("", 1), ("2.0", 1)])
+def test_a_wall_page_that_is_no_page_shows_the_first_or_the_last(client, community, asked, shown):
+    wall_of(community, 60, author=member(community))
+    client.force_login(member(community))
+    response = client.get(reverse("success_wall", args=[community.slug]), {"page": asked})
+    assert response.status_code == 200
+    assert f"Pagina {shown} van 3" in response.text
+
+
+def test_moderation_and_kudos_without_javascript_return_to_the_success_where_it_now_is(client, community):
+    successes = wall_of(community, 60, author=member(community))
+    thirtieth, forty_ninth, fifty_first = successes[29], successes[48], successes[50]
+    url = reverse("success_wall", args=[community.slug])
+    client.force_login(member(community, Role.FACILITATOR))
+    moderate = reverse("success_moderate", args=[community.slug, thirtieth.pk, "hide"])
+    assert client.post(moderate)["Location"] == f"{url}?page=2#success-{thirtieth.pk}"  # hidden ones stay in place
+    moderate = reverse("success_moderate", args=[community.slug, fifty_first.pk, "feature"])
+    response = client.post(moderate, {"value": "applied"})
+    assert response["Location"] == f"{url}?value=applied#success-{fifty_first.pk}"
+    moderate = reverse("success_moderate", args=[community.slug, fifty_first.pk, "unfeature"])
+    assert client.post(moderate)["Location"] == f"{url}?page=3#success-{fifty_first.pk}"
+    client.force_login(member(community))
+    # 48 come before it, but members do not see the hidden one: the 48th, on page 2
+    kudos = reverse("success_kudos", args=[community.slug, forty_ninth.pk])
+    assert client.post(kudos, {"give": "1"})["Location"] == f"{url}?page=2#success-{forty_ninth.pk}"
+    kudos = reverse("success_kudos", args=[community.slug, fifty_first.pk])
+    response = client.post(kudos, {"give": "1", "value": "applied"})
+    assert response["Location"] == f"{url}?value=applied&page=2#success-{fifty_first.pk}"
+    # a filter the success does not show is dropped
+    kudos = reverse("success_kudos", args=[community.slug, successes[1].pk])
+    assert client.post(kudos, {"give": "1", "value": "applied"})["Location"] == f"{url}#success-{successes[1].pk}"
 
 
 def test_the_demo_has_successes_in_every_community_once_with_every_value_cycle():

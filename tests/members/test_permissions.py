@@ -178,7 +178,8 @@ VIEWS = [
         ACTIONS[Action.RUN_SURVEYS],
     ),
     ("success wall", "get", lambda w: reverse("success_wall", args=["ours"]), ACTIONS[Action.VIEW_SUCCESSES]),
-    ("share a success", "post", lambda w: reverse("success_wall", args=["ours"]), ACTIONS[Action.SHARE_SUCCESS]),
+    ("share page", "get", lambda w: reverse("success_share", args=["ours"]), ACTIONS[Action.SHARE_SUCCESS]),
+    ("share a success", "post", lambda w: reverse("success_share", args=["ours"]), ACTIONS[Action.SHARE_SUCCESS]),
     (
         "kudos",
         "post",
