@@ -225,3 +225,21 @@ def test_the_personal_calendar_feed_needs_no_login_and_stops_when_replaced(
     client.post(reverse("calendar_subscription"))
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def test_the_agenda_works_without_its_cache(client, community, django_capture_on_commit_callbacks):
+    """Redis down: the lists are rendered on every request, and changes are saved as usual."""
+    person = MembershipFactory(community=community, role=Role.INTERN).user
+    meeting = MeetingFactory(
+        community=community, title="Maandbijeenkomst", starts_at=timezone.now() + timedelta(days=1)
+    )
+    client.force_login(person)
+    broken = mock.Mock(
+        **{f"{name}.side_effect": ConnectionError("Redis is down") for name in ("get", "get_many", "set", "set_many")}
+    )
+    with mock.patch("meetings.agenda.cache", broken):
+        assert "Maandbijeenkomst" in client.get(reverse("agenda")).text
+        with django_capture_on_commit_callbacks(execute=True):
+            Rsvp.objects.create(meeting=meeting, user=UserFactory(), response="going")
+        assert _going(client.get(reverse("agenda")).text) == ["1"]
+    assert broken.set.call_count == 3  # tried: two pages and the version after the RSVP
