@@ -8,11 +8,13 @@ from typing import Any
 
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cop.cache import cache_or
 from cop.models import Community
 from feedback.models import (
     Answer,
@@ -172,13 +174,30 @@ def _clean(question: SurveyQuestion, raw: Any) -> dict[str, Any] | None:
     return {"text": text} if text else None
 
 
+QUESTIONS_KEY = "survey:{}:questions"
+
+
+def survey_questions(survey: Survey) -> list[SurveyQuestion]:
+    """The survey's questions in order. They are frozen copies, written once with the survey and
+    never changed (nothing edits a survey's questions), so the form and every submit read them
+    from the cache, until the survey closes; with the cache unavailable, from the database."""
+    key = QUESTIONS_KEY.format(survey.pk)
+    questions = cache_or(lambda: cache.get(key))
+    if questions is None:
+        questions = list(survey.questions.all())
+        seconds = int((survey.closes_at - timezone.now()).total_seconds())
+        if seconds > 0:
+            cache_or(lambda: cache.set(key, questions, seconds))
+    return questions
+
+
 def answers_validate(
     *, survey: Survey, data: dict[int, Any], only: list[SurveyQuestion] | None = None
 ) -> tuple[dict[int, dict], dict[int, str]]:
     """Cleans every answer (or `only` those questions); returns (answers by question id, errors
     by question id)."""
     cleaned, errors = {}, {}
-    for question in survey.questions.all() if only is None else only:
+    for question in survey_questions(survey) if only is None else only:
         try:
             value = _clean(question, data.get(question.pk))
         except ValidationError as error:
@@ -231,7 +250,7 @@ def response_submit(
         # An anonymous survey's topics wait for its closing (topics_release_due): appearing in
         # the backlog the moment someone answers would tell who asked.
         if questions is None:
-            questions = list(survey.questions.all())
+            questions = survey_questions(survey)
         topics = [q.pk for q in questions if q.type == QuestionType.TOPIC and q.pk in answers]
         lines = _topic_lines([answers[pk] for pk in topics])
         _suggest(survey, [line for line in lines if line not in asked_before], by=invite.user)

@@ -19,9 +19,7 @@ lists, once Redis is back, for at most AGENDA_CACHE_SECONDS).
 """
 
 import hashlib
-import logging
 import time
-from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -31,36 +29,27 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from cop.cache import cache_or
 from meetings import selectors
 from members.models import Membership, User
 
 VERSION_KEY = "agenda:version:{}"
-logger = logging.getLogger(__name__)
-
-
-def _cached(call: Callable[[], object], default: object = None) -> object:
-    """A cache operation that may fail (Redis down) without failing the page."""
-    try:
-        return call()
-    except Exception:  # any cache backend's outage; the page does without
-        logger.warning("agenda cache unavailable", exc_info=True)
-        return default
 
 
 def agenda_changed(community_id: int) -> None:
     """The community's meetings or answers changed: agendas showing them are rendered anew once
     the change is committed (a reader before the commit may only cache the old rows under the old
     version)."""
-    transaction.on_commit(lambda: _cached(lambda: cache.set(VERSION_KEY.format(community_id), time.time_ns(), None)))
+    transaction.on_commit(lambda: cache_or(lambda: cache.set(VERSION_KEY.format(community_id), time.time_ns(), None)))
 
 
 def _versions(community_ids: list[int]) -> list[object]:
     keys = [VERSION_KEY.format(community_id) for community_id in community_ids]
-    found = _cached(lambda: cache.get_many(keys), {})
+    found = cache_or(lambda: cache.get_many(keys), {})
     # A version never set (or evicted) gets a fresh one: nothing cached before can match it.
     missing = {key: time.time_ns() for key in keys if key not in found}
     if missing:
-        _cached(lambda: cache.set_many(missing, None))
+        cache_or(lambda: cache.set_many(missing, None))
     return [found.get(key, missing.get(key)) for key in keys]
 
 
@@ -70,12 +59,12 @@ def agenda_lists(*, user: User, now: datetime) -> SafeString:
     community_ids = [community_id for community_id, _role in memberships]
     parts = [user.pk, translation.get_language(), timezone.get_current_timezone_name(), memberships]
     key = "agenda:" + hashlib.sha256(repr([*parts, _versions(community_ids)]).encode()).hexdigest()
-    html = _cached(lambda: cache.get(key))
+    html = cache_or(lambda: cache.get(key))
     if html is None:
         upcoming, past = selectors.agenda(user=user, now=now, memberships=memberships)
         html = render_to_string("meetings/_agenda_lists.html", {"upcoming": upcoming, "past": past})
         seconds = settings.AGENDA_CACHE_SECONDS
         if upcoming:
             seconds = min(seconds, max(1, int((min(m.ends_at for m in upcoming) - now).total_seconds())))
-        _cached(lambda: cache.set(key, html, seconds))
+        cache_or(lambda: cache.set(key, html, seconds))
     return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)

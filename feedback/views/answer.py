@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from feedback.links import invite_from_link
 from feedback.models import Answer, QuestionType
-from feedback.services import answers_validate, response_submit
+from feedback.services import answers_validate, response_submit, survey_questions
 
 
 def _posted(request: HttpRequest, questions: list) -> dict[int, object]:
@@ -22,8 +22,8 @@ def _posted(request: HttpRequest, questions: list) -> dict[int, object]:
 def _stored(invite: object, questions: list) -> dict[int, object]:
     """A named survey's earlier answers, to change them (one query, answered or not); nothing for
     an anonymous one."""
-    if invite.survey.anonymous:
-        return {}
+    if invite.survey.anonymous or invite.responded_at is None:
+        return {}  # nothing to change (or nothing that may be shown again): no query
     values = {}
     kinds = {question.pk: question.type for question in questions}
     for answer in Answer.objects.filter(response__invite=invite):
@@ -63,7 +63,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     request.LANGUAGE_CODE = invite.user.language
     if not survey.is_open:
         return render(request, "feedback/closed.html", {"survey": survey}, status=410)
-    questions = list(survey.questions.all())
+    questions = survey_questions(survey)
     already_anonymous = survey.anonymous and invite.responded_at is not None
     if request.method == "POST" and request.htmx and request.POST.get("validate"):
         return _question_checked(request, invite, questions)

@@ -1,13 +1,22 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from cop.models import Notification
 from feedback.links import invite_from_link, invite_link
 from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, SurveyTemplate, TemplateQuestion
-from feedback.services import default_template, survey_for_meeting_open, surveys_open_due, topics_release_due
+from feedback.services import (
+    QUESTIONS_KEY,
+    default_template,
+    survey_for_meeting_open,
+    survey_questions,
+    surveys_open_due,
+    topics_release_due,
+)
 from meetings.models import Attendance, Rsvp, Topic
 from tests.feedback.helpers import ended_meeting, member, path
 
@@ -187,3 +196,28 @@ def test_a_second_anonymous_submit_racing_the_first_is_thanked_not_failed(client
     response = client.post(path(invite_link(invite)), {f"q{rating.pk}": "3"})
     assert response.status_code == 200
     assert "Bedankt!" in response.text
+
+
+def test_a_surveys_questions_come_from_the_cache_after_the_first_read(invite, django_assert_num_queries):
+    survey = invite.survey
+    with django_assert_num_queries(1), mock.patch("feedback.services.cache.set", wraps=cache.set) as stored:
+        first = survey_questions(survey)
+    with django_assert_num_queries(0):
+        again = survey_questions(survey)
+    assert [q.text for q in again] == [q.text for q in first] == [q.text for q in survey.questions.all()]
+    (key, _value, seconds), _ = stored.call_args
+    assert key == QUESTIONS_KEY.format(survey.pk)
+    assert 0 < seconds <= (survey.closes_at - timezone.now()).total_seconds() + 1  # kept until it closes
+
+
+def test_the_personal_link_works_without_the_cache(client, invite):
+    """Redis down: the form and the submit read the questions from the database."""
+    rating, valuable, _topics = questions(invite)
+    broken = mock.Mock(**{f"{name}.side_effect": ConnectionError("Redis is down") for name in ("get", "set")})
+    with mock.patch("feedback.services.cache", broken):
+        assert client.get(path(invite_link(invite))).status_code == 200
+        response = client.post(path(invite_link(invite)), {f"q{rating.pk}": "4", f"q{valuable.pk}": "Alles"})
+    assert response.status_code == 200
+    assert sorted(Answer.objects.filter(response__invite=invite).values_list("question_id", flat=True)) == sorted(
+        [rating.pk, valuable.pk]
+    )
