@@ -1,4 +1,4 @@
-"""The agenda page, cached per person until something on it changes.
+"""The agenda page and the calendar feed, cached per person until something on them changes.
 
 The agenda is what members open most, and at scale its two lists (every upcoming meeting of the
 person's communities and the twenty latest past ones, with counts) cost tens of milliseconds to
@@ -13,6 +13,10 @@ depend on:
 Time moves meetings from "coming up" to "past": an entry lives no longer than until the first
 upcoming meeting ends, and never longer than AGENDA_CACHE_SECONDS.
 
+The calendar feed (what calendar apps fetch every few minutes to hours, for every subscriber) is
+kept the same way: its key holds the person, the language and their communities with their
+versions, for at most AGENDA_CACHE_SECONDS (its 90-day window moves on by the day).
+
 The cache is a help, not a dependency: with Redis unreachable the lists are rendered on every
 request and a change is saved as usual (a version that could not be replaced then may show old
 lists, once Redis is back, for at most AGENDA_CACHE_SECONDS).
@@ -20,7 +24,7 @@ lists, once Redis is back, for at most AGENDA_CACHE_SECONDS).
 
 import hashlib
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cop.cache import cache_or
 from meetings import selectors
+from meetings.calendar import calendar_bytes
 from members.models import Membership, User
 
 VERSION_KEY = "agenda:version:{}"
@@ -43,7 +48,7 @@ def agenda_changed(community_id: int) -> None:
     transaction.on_commit(lambda: cache_or(lambda: cache.set(VERSION_KEY.format(community_id), time.time_ns(), None)))
 
 
-def _versions(community_ids: list[int]) -> list[object]:
+def versions(community_ids: list[int]) -> list[object]:
     keys = [VERSION_KEY.format(community_id) for community_id in community_ids]
     found = cache_or(lambda: cache.get_many(keys), {})
     # A version never set (or evicted) gets a fresh one: nothing cached before can match it.
@@ -58,7 +63,7 @@ def agenda_lists(*, user: User, now: datetime) -> SafeString:
     memberships = sorted(Membership.objects.current().filter(user=user).values_list("community_id", "role"))
     community_ids = [community_id for community_id, _role in memberships]
     parts = [user.pk, translation.get_language(), timezone.get_current_timezone_name(), memberships]
-    key = "agenda:" + hashlib.sha256(repr([*parts, _versions(community_ids)]).encode()).hexdigest()
+    key = "agenda:" + hashlib.sha256(repr([*parts, versions(community_ids)]).encode()).hexdigest()
     html = cache_or(lambda: cache.get(key))
     if html is None:
         upcoming, past = selectors.agenda(user=user, now=now, memberships=memberships)
@@ -68,3 +73,19 @@ def agenda_lists(*, user: User, now: datetime) -> SafeString:
             seconds = min(seconds, max(1, int((min(m.ends_at for m in upcoming) - now).total_seconds())))
         cache_or(lambda: cache.set(key, html, seconds))
     return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)
+
+
+FEED_DAYS = 90  # how far back the calendar feed goes
+
+
+def feed_ics(*, user: User, now: datetime) -> bytes:
+    """The person's calendar feed: published and cancelled meetings of their communities from
+    FEED_DAYS ago on."""
+    community_ids = sorted(Membership.objects.current().filter(user=user).values_list("community_id", flat=True))
+    parts = [user.pk, translation.get_language(), community_ids, versions(community_ids)]
+    key = "calendar:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    ics = cache_or(lambda: cache.get(key))
+    if ics is None:
+        ics = calendar_bytes(selectors.feed_meetings(user=user, since=now - timedelta(days=FEED_DAYS)), name="Gilde")
+        cache_or(lambda: cache.set(key, ics, settings.AGENDA_CACHE_SECONDS))
+    return ics

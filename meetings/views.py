@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from feedback.models import Survey
 from meetings import selectors, topics
-from meetings.agenda import agenda_lists
+from meetings.agenda import agenda_lists, feed_ics
 from meetings.calendar import calendar_bytes
 from meetings.forms import (
     MeetingForm,
@@ -197,8 +195,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404
-    meetings = selectors.feed_meetings(user=feed.user, since=timezone.now() - timedelta(days=90))
-    response = HttpResponse(calendar_bytes(meetings, name="Gilde"), content_type="text/calendar; charset=utf-8")
+    ics = feed_ics(user=feed.user, now=timezone.now())
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
 

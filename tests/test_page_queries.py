@@ -37,7 +37,7 @@ EXPECTED = {
     "success wall, intern": (6, 6),
     "dashboard, organisation, manager": (23, 4),
     "dashboard, one community, facilitator": (26, 4),
-    "calendar feed (personal link)": (2, 2),
+    "calendar feed (personal link)": (3, 2),
 }
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings.agenda import VERSION_KEY
 from meetings.models import Meeting, Rsvp
+from meetings.services import calendar_feed_get
 from members.models import Membership, Role
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory, UserFactory
 
@@ -215,16 +216,33 @@ def test_the_personal_calendar_feed_needs_no_login_and_stops_when_replaced(
     page = client.get(reverse("calendar_subscription"))
     url = page.context["url"]
     client.logout()
-    with django_assert_num_queries(2):  # feed with person, meetings with communities
+    with django_assert_num_queries(3):  # feed with person, their communities, meetings
         feed = client.get(url)
     calendar = vobject.readOne(feed.content.decode())
     events = {event.uid.value: event for event in calendar.vevent_list}
     assert len(events) == count + 1
     assert events[f"meeting-{cancelled.pk}@127.0.0.1"].status.value == "CANCELLED"
+    with django_assert_num_queries(2):  # again: the calendar comes from the cache
+        assert client.get(url).content == feed.content
     client.force_login(person)
     client.post(reverse("calendar_subscription"))
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def test_the_cached_calendar_feed_follows_a_changed_meeting(client, community, django_capture_on_commit_callbacks):
+    person = MembershipFactory(community=community, role=Role.INTERN).user
+    meeting = MeetingFactory(
+        community=community, title="Maandbijeenkomst", starts_at=timezone.now() + timedelta(days=2)
+    )
+    url = reverse("calendar_feed", args=[calendar_feed_get(user=person).token])
+    assert b"Maandbijeenkomst" in client.get(url).content
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.title = "Workshop feedback geven"
+        meeting.save()
+    feed = client.get(url).content
+    assert b"Workshop feedback geven" in feed
+    assert b"Maandbijeenkomst" not in feed
 
 
 def test_the_agenda_works_without_its_cache(client, community, django_capture_on_commit_callbacks):
