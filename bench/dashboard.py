@@ -11,20 +11,16 @@ Django's WSGI application, as gunicorn calls it: DEBUG off, https, the Redis cac
 database connection (CONN_MAX_AGE), static files collected, and the request signals that manage it, logged in as the
 bench manager. Warm-up requests first, then BENCH_REQUESTS timed ones per page: median and 95th
 percentile server time (nearest rank), time spent in the database, queries per request, response
-bytes (and gzipped, as a proxy would send them). Finally the slowest queries of the organisation
+bytes (and gzipped, as GZipMiddleware sends them). Finally the slowest queries of the organisation
 page are run again under EXPLAIN (ANALYZE, BUFFERS); the plans go to var/bench-dashboard-explain.txt.
 It is a benchmark, not a test: it prints figures.
 """
 
 import gzip
 import io
-import math
 import os
-import platform
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import textwrap
 import time
@@ -43,7 +39,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 os.environ.setdefault("GILDE_VAR_DIR", str(ROOT / "var" / "bench-dashboard"))
 
 import django  # noqa: E402
-import psycopg  # noqa: E402
+
+from bench.common import ensure_database, machine, percentile, prepare  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
 WARM_UP = int(os.environ.get("BENCH_WARMUP", "5"))
@@ -53,14 +50,6 @@ SLOW_QUERIES = 5
 README = ROOT / "README.md"
 EXPLAIN_FILE = ROOT / "var" / "bench-dashboard-explain.txt"
 START, END = "<!-- bench-dashboard:start -->", "<!-- bench-dashboard:end -->"
-CODE = ["cop", "members", "meetings", "feedback", "templates"]  # what the dashboard runs
-
-
-def ensure_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 @dataclass
@@ -73,19 +62,13 @@ class Result:
     size: int
     gzipped: int
 
-    @staticmethod
-    def percentile(values: list[float], share: float) -> float:
-        """Nearest rank: the smallest value with at least `share` of the values at or below it."""
-        ordered = sorted(values)
-        return ordered[max(0, math.ceil(len(ordered) * share) - 1)]
-
     @property
     def median(self) -> float:
         return statistics.median(self.times)
 
     @property
     def p95(self) -> float:
-        return self.percentile(self.times, 0.95)
+        return percentile(self.times, 0.95)
 
 
 class Counter:
@@ -112,7 +95,8 @@ class Browser:
         self.app = get_wsgi_application()
         self.cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
 
-    def get(self, path: str) -> tuple[str, bytes]:
+    def get(self, path: str) -> tuple[str, bytes, int]:
+        """(status, the page, bytes sent)."""
         route, _, query = path.partition("?")
         environ = {
             "REQUEST_METHOD": "GET",
@@ -134,55 +118,22 @@ class Browser:
             "wsgi.run_once": False,
         }
         status = []
-        result = self.app(environ, lambda code, headers, exc_info=None: status.append(code))
+        result = self.app(environ, lambda code, headers, exc_info=None: status.append((code, dict(headers))))
         try:
             body = b"".join(result)
         finally:
             result.close()  # request_finished: the connection is kept or closed as in production
-        return status[0], body
-
-
-def seeded() -> bool:
-    from cop.models import Community  # noqa: PLC0415
-    from cop.scale.people import BENCH_MANAGER  # noqa: PLC0415
-    from cop.scale.plan import plan_for  # noqa: PLC0415
-    from meetings.models import Meeting  # noqa: PLC0415
-    from members.models import User  # noqa: PLC0415
-
-    plan = plan_for(1.0)
-    return (
-        User.objects.filter(email=BENCH_MANAGER).exists()
-        and Community.objects.count() == plan.communities
-        and Meeting.objects.count() == plan.past_meetings + plan.planned_meetings
-    )
-
-
-def prepare() -> None:
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
-
-    from cop.models import Community  # noqa: PLC0415
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    if seeded():
-        print("gilde_bench already holds the factor-1.0 dataset: not seeding again.")
-        return
-    name = connection.settings_dict["NAME"]
-    force = Community.objects.exists()
-    if force and "bench" not in name:
-        raise SystemExit(f"{name} has other data and is not a bench database: not emptying it.")
-    print(f"Seeding {name} at factor 1.0{' (emptying it first)' if force else ''} ...")
-    started = time.perf_counter()
-    call_command("seed_scale", factor=1.0, force=force)
-    print(f"seed_scale took {time.perf_counter() - started:.1f} s in all (migrations not included)")
+        code, headers = status[0]
+        if headers.get("Content-Encoding") == "gzip":  # GZipMiddleware: the page as sent, and as read
+            return code, gzip.decompress(body), len(body)
+        return code, body, len(body)
 
 
 def measure(browser: Browser, label: str, path: str) -> Result:
     from django.db import connection  # noqa: PLC0415
 
     for _ in range(WARM_UP):
-        code, body = browser.get(path)
+        code, body, _sent = browser.get(path)
         if not code.startswith("200"):
             raise SystemExit(f"{path} answered {code}")
     times, db_times, queries = [], [], set()
@@ -190,11 +141,11 @@ def measure(browser: Browser, label: str, path: str) -> Result:
         counter = Counter()
         with connection.execute_wrapper(counter):
             started = time.perf_counter()
-            code, body = browser.get(path)
+            code, body, sent = browser.get(path)
             times.append((time.perf_counter() - started) * 1000)
         db_times.append(sum(ms for _sql, _params, ms in counter.queries))
         queries.add(len(counter.queries))
-    return Result(label, path, times, db_times, queries, len(body), len(gzip.compress(body, 6)))
+    return Result(label, path, times, db_times, queries, len(body), sent)
 
 
 def slowest(browser: Browser, path: str, runs: int = 5) -> list[tuple[float, str, object]]:
@@ -227,45 +178,6 @@ def explain(queries: list[tuple[float, str, object]]) -> list[tuple[float, str, 
             plan = "\n".join(row[0] for row in cursor.fetchall())
             plans.append((ms, sql, plan))
     return plans
-
-
-def revision() -> str:
-    """The commit measured, and whether the code had uncommitted changes (a shared checkout)."""
-    git = shutil.which("git") or "git"
-    try:
-        commit = subprocess.run(
-            [git, "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            [git, "status", "--porcelain", "--", *CODE], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "an unknown commit"
-    return f"commit {commit}" + (" with uncommitted changes" if changed else "")
-
-
-def machine() -> dict[str, str]:
-    from django.db import connection  # noqa: PLC0415
-
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor() or "unknown",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return {
-        "cores": str(os.cpu_count()),
-        "cpu": model,
-        "postgresql": server.split(" ")[0],
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "code": revision(),
-    }
 
 
 def table(results: list[Result]) -> str:
@@ -316,7 +228,7 @@ def main() -> None:
     from cop.scale.people import BENCH_MANAGER  # noqa: PLC0415
     from members.models import Membership, User  # noqa: PLC0415
 
-    prepare()
+    prepare(1.0)
     login = Client()
     login.force_login(User.objects.get(email=BENCH_MANAGER))
     browser = Browser(login.cookies[settings.SESSION_COOKIE_NAME].value)
