@@ -218,7 +218,7 @@ HEALTH_TOPICS_WAITING = env_int("HEALTH_TOPICS_WAITING", 3, minimum=1)  # that m
 HEALTH_SUCCESS_DAYS = env_int("HEALTH_SUCCESS_DAYS", 90, minimum=1)  # a success shared within
 # The dashboard's figures are kept this long per view (communities, period, language); 0: never.
 # The agenda's rendered lists, per person (meetings.agenda): renewed on every change anyway.
-AGENDA_CACHE_SECONDS = env_int("AGENDA_CACHE_SECONDS", 600)
+AGENDA_CACHE_SECONDS = env_int("AGENDA_CACHE_SECONDS", 600, minimum=0)
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 if DASHBOARD_CACHE_SECONDS:
     # The organisation-wide figures are renewed before they expire, so a manager never waits for them.
@@ -232,6 +232,11 @@ SERIES_HORIZON_DAYS = env_int("SERIES_HORIZON_DAYS", 90, minimum=7)
 ALUMNI_RETENTION_DAYS = env_int("ALUMNI_RETENTION_DAYS", 730, minimum=0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+# allauth's rate limits count per client address. Behind proxies we run (compose's nginx: 1; a TLS
+# proxy in front of it: 2), the client is found in X-Forwarded-For, that many hops back; with 0
+# (no proxy) the header is ignored, as anyone could send it. Wrong, every visitor would share the
+# proxy's address and one person could lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

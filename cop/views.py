@@ -40,8 +40,6 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if ok else 503)
 
 
-@require_GET
-@never_cache
 def bench_hello(request: HttpRequest) -> HttpResponse:
     """The benchmark's floor: the whole middleware stack and nothing else, no query. Only when
     settings.BENCHMARK is on (`make bench`); a 404 otherwise."""
@@ -50,6 +48,8 @@ def bench_hello(request: HttpRequest) -> HttpResponse:
     return HttpResponse("hello", content_type="text/plain")
 
 
+@require_GET
+@never_cache
 def health_live(request: HttpRequest) -> JsonResponse:
     """For a load balancer: this web process and its database. Workers and Redis being down must
     not take the website out of rotation (the outbox waits for them); /health/ reports those."""

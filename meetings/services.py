@@ -154,6 +154,7 @@ def rsvp_set(*, meeting: Meeting, user: User, response: str) -> Rsvp:
     if not _current_members(meeting).filter(pk=user.pk).exists():
         raise ValidationError(_("Only members of this community can answer."))
     rsvp = Rsvp.objects.filter(meeting=meeting, user=user).first() or Rsvp(meeting=meeting, user=user)
+    rsvp.meeting = meeting  # at hand: the agenda's signal needs its community
     was_going = rsvp.response == Response.GOING
     if response == Response.GOING and not was_going:
         full = meeting.capacity is not None and _going_count(meeting) >= meeting.capacity

@@ -184,7 +184,8 @@ def sprint_control(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "next":
             shown = request.POST.get("round", "")
-            started = sprint.round_next(board=board, after=int(shown) if shown.isdigit() else None)
+            after = int(shown) if shown.isdecimal() and shown.isascii() and len(shown) <= 4 else None
+            started = sprint.round_next(board=board, after=after)
             if started is None:
                 messages.info(request, _("That was the last round: close the sprint for its summary."))
         elif action in {"reveal", "hide"}:

@@ -236,7 +236,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def _attendance_mark(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     present = "present" in request.POST
     user_id = request.POST.get("present" if present else "absent", "")
-    if not user_id.isdigit():
+    if not (user_id.isdecimal() and user_id.isascii() and len(user_id) <= 9):
         raise BadRequest
     person = get_object_or_404(User, pk=user_id)
     try:
@@ -329,7 +329,8 @@ def topic_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _backlog_page(request: HttpRequest) -> int:
     """The backlog page a form was sent from (1 when it says none, or nonsense)."""
     page = request.POST.get("page", "") or request.GET.get("page", "")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    # isdecimal and isascii: "²" is a digit to isdigit() but not to int().
+    return int(page) if page.isdecimal() and page.isascii() and 0 < len(page) <= 4 and int(page) > 0 else 1
 
 
 def _to_backlog(slug: str, page_number: int) -> HttpResponse:

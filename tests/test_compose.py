@@ -89,3 +89,19 @@ def test_web_and_worker_scale_out_without_changes():
     assert "--scale web=3 --scale worker=2" in (ROOT / "docker-compose.yml").read_text()
     # Forwarded as the browser sent it: the Host with its port (CSRF compares origins).
     assert "proxy_set_header Host $$http_host;" in PROXY_CONFIG
+
+
+def test_rate_limits_see_the_visitor_behind_the_proxy():
+    """nginx appends the client to X-Forwarded-For; allauth trusts exactly that one hop."""
+    assert SERVICES["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    assert "proxy_set_header X-Forwarded-For $$proxy_add_x_forwarded_for;" in PROXY_CONFIG
+
+
+def test_the_visitor_address_comes_from_the_proxys_header_only_when_trusted(rf, settings):
+    from allauth.account.adapter import get_adapter  # noqa: PLC0415
+
+    request = rf.get("/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # nginx appended the visitor it saw: the last entry
+    assert get_adapter(request).get_client_ip(request) == "198.51.100.7"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy of ours: the header is anyone's to forge
+    assert get_adapter(request).get_client_ip(request) == "172.18.0.5"

@@ -53,3 +53,5 @@ def test_liveness_reports_the_database_only(client, settings):
     response = client.get(reverse("health_live"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": {"ok": True, "engine": "postgresql"}}
+    assert "no-cache" in response["Cache-Control"]  # a load balancer never sees a cached answer
+    assert client.post(reverse("health_live")).status_code == 405

@@ -131,7 +131,7 @@ def test_without_javascript_ticking_returns_to_the_same_search_and_page(client, 
     assert 'aria-pressed="true">Present' in client.get(response["Location"]).text
 
 
-@pytest.mark.parametrize("data", [{}, {"present": ""}, {"absent": "x"}])
+@pytest.mark.parametrize("data", [{}, {"present": ""}, {"absent": "x"}, {"present": "²"}, {"present": "9" * 5000}])
 def test_a_tick_without_a_person_is_a_bad_request(client, meeting, data):
     client.force_login(MembershipFactory(community=meeting.community, role=Role.FACILITATOR).user)
     assert client.post(reverse("meeting_attendance", args=[meeting.pk]), data).status_code == 400

@@ -142,6 +142,9 @@ def test_voting_on_the_second_page_without_javascript_comes_back_to_it(client, c
     response = client.post(url, {"page": "2"})
     assert response.url == f"{reverse('topic_backlog', args=[community.slug])}?page=2"
     assert client.post(url, {"page": "nonsense"}).url == reverse("topic_backlog", args=[community.slug])
+    # A digit to str.isdigit() that int() refuses, and a number too long for int(): page 1.
+    for page in ("²", "9" * 5000):
+        assert client.post(url, {"page": page}).url == reverse("topic_backlog", args=[community.slug])
     partial = client.post(url, {"page": "2"}, headers={"HX-Request": "true"}).text
     assert '<input type="hidden" name="page" value="2">' in partial
 

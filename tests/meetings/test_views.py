@@ -75,7 +75,7 @@ def test_cached_agenda_follows_every_change(client, community, django_capture_on
     assert "Maandbijeenkomst" not in client.get(agenda).text
 
 
-def test_cached_agenda_is_per_person_role_and_language(client, community):
+def test_cached_agenda_is_per_person_role_and_language(client, community, django_capture_on_commit_callbacks):
     intern = MembershipFactory(community=community, role=Role.INTERN).user
     MeetingFactory(title="Concept", community=community, status="draft", starts_at=timezone.now() + timedelta(days=2))
     client.force_login(intern)
@@ -83,9 +83,19 @@ def test_cached_agenda_is_per_person_role_and_language(client, community):
     # Made facilitator: the draft shows (the memberships are part of the key, no signal needed).
     Membership.objects.filter(user=intern).update(role=Role.FACILITATOR)
     assert "Concept" in client.get(reverse("agenda")).text
-    # Another person in the same community never gets someone else's lists.
+    # Another person in the same role never gets someone else's lists: the first intern's
+    # own answer ("You are going") is cached in theirs, and must not show in the other's.
+    Membership.objects.filter(user=intern).update(role=Role.INTERN)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = timezone.now() + timedelta(days=4)
+        planned = MeetingFactory(community=community, title="Koffiemoment", starts_at=later)
+        Rsvp.objects.create(meeting=planned, user=intern, response="going")
+    assert "Je gaat" in client.get(reverse("agenda")).text
     client.force_login(MembershipFactory(community=community, role=Role.INTERN).user)
-    assert "Concept" not in client.get(reverse("agenda")).text
+    other = client.get(reverse("agenda")).text
+    assert "Koffiemoment" in other
+    assert "Je gaat" not in other
+    assert "You are going" not in other
     intern.language = "en"
     intern.save()
     client.force_login(intern)
@@ -261,3 +271,20 @@ def test_the_agenda_works_without_its_cache(client, community, django_capture_on
             Rsvp.objects.create(meeting=meeting, user=UserFactory(), response="going")
         assert _going(client.get(reverse("agenda")).text) == ["1"]
     assert broken.set.call_count == 3  # tried: two pages and the version after the RSVP
+
+
+def test_deleting_a_meeting_or_a_person_bumps_each_community_once(community, django_assert_max_num_queries):
+    """A cascade of RSVPs does not look up each RSVP's community (the meeting's or the person's
+    own signal covers it)."""
+    meeting = MeetingFactory(community=community, starts_at=timezone.now() + timedelta(days=1))
+    people = [MembershipFactory(community=community).user for _ in range(20)]
+    for person in people:
+        Rsvp.objects.create(meeting=meeting, user=person, response="going")
+    other = MeetingFactory(community=community, starts_at=timezone.now() + timedelta(days=2))
+    Rsvp.objects.create(meeting=other, user=people[0], response="going")
+    with django_assert_max_num_queries(12):
+        meeting.delete()
+    assert not Rsvp.objects.filter(meeting_id=meeting.pk).exists()
+    with transaction.atomic(), mock.patch("meetings.signals.agenda_changed") as changed:
+        people[0].delete()  # the person's communities, found once
+    assert [call.args for call in changed.call_args_list] == [(community.pk,)]

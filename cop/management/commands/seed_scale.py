@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--force empties {name}: only a *_bench or *_test database, or with DEBUG.")
             self.stdout.write("Emptying the database (--force) ...")
             call_command("flush", interactive=False, verbosity=0)
+            # The ids start again: cached pages and survey questions keyed by id would be wrong.
+            cache.clear()
         password = password or secrets.token_urlsafe(12)
         report = seed_scale(factor=factor, seed=seed, manager_password=password)
         for step, seconds in report.timings:
