@@ -78,6 +78,7 @@ class Page:
     kind: str = "member"  # "member" or "dashboard": which time budget
     post: dict[str, object] | None = None  # a form to submit (with the CSRF token of its GET)
     weigh: bool = False  # also the first visit's whole weight
+    changed: int | None = None  # a community whose meetings change before each request (no cache hit)
     throughput: bool = False
 
 
@@ -205,9 +206,23 @@ class Server:
                 self.process.kill()
 
 
+def community_changed(community_id: int) -> None:
+    """As if someone had just answered for one of the community's meetings: the cached agendas and
+    calendar feeds showing it are rendered anew (meetings.agenda)."""
+    import time as clock  # noqa: PLC0415
+
+    from django.core.cache import cache  # noqa: PLC0415
+
+    from meetings.agenda import VERSION_KEY  # noqa: PLC0415
+
+    cache.set(VERSION_KEY.format(community_id), clock.time_ns(), None)
+
+
 def measure(client: Client, page: Page, posts: "Submissions | None") -> Result:
     result = Result(page)
     for number in range(WARM_UP + REQUESTS):
+        if page.changed is not None:
+            community_changed(page.changed)
         body = posts.next_body(client) if page.post is not None and posts else None
         path = posts.current_path if body is not None else page.path
         status, headers, raw, elapsed = client.request("POST" if body is not None else "GET", path, body)
@@ -432,6 +447,7 @@ class Scenario:
         pages += [Page(f"home, {role}", "/", role) for role in ("intern", "mentor", "facilitator", "manager", "admin")]
         pages += [
             Page("agenda, intern", reverse("agenda"), "intern", weigh=True, throughput=True),
+            Page("agenda, intern, after each change", reverse("agenda"), "intern", changed=self.community.pk),
             Page("meeting page, intern", reverse("meeting_detail", args=[meeting]), "intern"),
             Page("attendance list, facilitator", reverse("meeting_attendance", args=[meeting]), "facilitator"),
             Page("survey form (personal link)", self.intern_link, "", weigh=True, throughput=True),
@@ -449,6 +465,7 @@ class Scenario:
                 "dashboard",
             ),
             Page("calendar feed (personal link)", self.feed, ""),
+            Page("calendar feed, after each change", self.feed, "", changed=self.community.pk),
         ]
         return pages
 

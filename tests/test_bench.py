@@ -18,6 +18,7 @@ PAGES = [
     "home, manager",
     "home, admin",
     "agenda, intern",
+    "agenda, intern, after each change",
     "meeting page, intern",
     "attendance list, facilitator",
     "survey form (personal link)",
@@ -30,6 +31,7 @@ PAGES = [
     "dashboard, organisation, manager",
     "dashboard, one community, facilitator",
     "calendar feed (personal link)",
+    "calendar feed, after each change",
 ]
 
 
