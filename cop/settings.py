@@ -237,6 +237,9 @@ LOGIN_REDIRECT_URL = "home"
 # (no proxy) the header is ignored, as anyone could send it. Wrong, every visitor would share the
 # proxy's address and one person could lock everyone out.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Unknown personal links (survey, invitation) one address may open before it waits (cop.ratelimit).
+LINK_MISSES_ALLOWED = env_int("LINK_MISSES_ALLOWED", 20, minimum=1)
+LINK_MISSES_SECONDS = env_int("LINK_MISSES_SECONDS", 15 * 60, minimum=1)
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cop.models import Community
+from cop.ratelimit import link_guarded, link_missed
 from members import invitations as invites
 from members import privacy, selectors
 from members.forms import AcceptForm, DirectoryFilterForm, EraseForm, InviteForm, LearningGoalsForm, MentorForm
@@ -176,10 +177,13 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@link_guarded("invitation")
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link from the e-mail. New people set a name and password; people who already
     have an account just join the community."""
     invitation = Invitation.objects.select_related("community", "invited_by").filter(token=token).first()
+    if invitation is None:
+        link_missed(request, "invitation")
     if problem := invites.invitation_problem(invitation):
         return render(request, "members/invitation_invalid.html", {"problem": problem}, status=410)
     existing = User.objects.filter(email__iexact=invitation.email).first()

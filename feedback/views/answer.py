@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
+from cop.ratelimit import link_guarded, link_missed
 from feedback.links import invite_from_link
 from feedback.models import Answer, QuestionType
 from feedback.services import answers_validate, response_submit, survey_questions
@@ -52,10 +53,12 @@ def _question_checked(request: HttpRequest, invite: object, questions: list) -> 
 
 
 @require_http_methods(["GET", "POST"])
+@link_guarded("survey")
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link from the e-mail: works on a phone without a password."""
     invite = invite_from_link(token)
     if invite is None:
+        link_missed(request, "survey")
         return render(request, "feedback/invalid.html", status=404)
     survey = invite.survey
     # The person is known from the link: show the form in their language.
