@@ -30,6 +30,7 @@ is modest; the ratio to the hello view on the same stack is the figure to read.
 
 import gzip
 import http.client
+import itertools
 import os
 import re
 import secrets
@@ -223,8 +224,7 @@ def measure(client: Client, page: Page, posts: "Submissions | None") -> Result:
     for number in range(WARM_UP + REQUESTS):
         if page.changed is not None:
             community_changed(page.changed)
-        body = posts.next_body(client) if page.post is not None and posts else None
-        path = posts.current_path if body is not None else page.path
+        path, body = posts.next(client) if page.post is not None and posts else (page.path, None)
         status, headers, raw, elapsed = client.request("POST" if body is not None else "GET", path, body)
         if status != 200:
             raise SystemExit(f"{page.label}: {path} answered {status}")
@@ -257,24 +257,16 @@ def weigh(client: Client, page: Page, result: Result) -> None:
 
 class Submissions:
     """Survey answers to submit: open invitations of named surveys, each with valid answers and
-    its own personal link. Cycles through them; thread-safe."""
+    its own personal link."""
 
     def __init__(self, links: list[tuple[str, dict[str, object]]]) -> None:
         self.links = links
-        self.position = 0
-        self.lock = threading.Lock()
-        self.current_path = links[0][0]
+        self._turns = itertools.cycle(links)
 
-    def take(self) -> tuple[str, dict[str, object]]:
-        with self.lock:
-            link = self.links[self.position % len(self.links)]
-            self.position += 1
-        return link
-
-    def next_body(self, client: Client) -> bytes:
-        path, fields = self.take()
-        self.current_path = path
-        return form_body(client, path, fields)
+    def next(self, client: Client) -> tuple[str, bytes]:
+        """The next invitee's link and form, with a fresh CSRF token."""
+        path, fields = next(self._turns)
+        return path, form_body(client, path, fields)
 
 
 def load(port: int, page: Page, cookies: dict[str, str], posts: Submissions | None) -> tuple[float, int]:

@@ -54,18 +54,25 @@ class QuestionResult:
         return self.question.type in TEXT_TYPES
 
 
+class _Rated:
+    """Rows with `invited` and `responded`: their response rate in whole percent."""
+
+    invited: int
+    responded: int
+
+    @property
+    def rate(self) -> int | None:
+        return rate(self.responded, self.invited)
+
+
 @dataclass
-class SurveyResults:
+class SurveyResults(_Rated):
     survey: Survey
     invited: int
     responded: int  # invitees who answered: the response rate
     responses: int  # stored responses (a departed member's stays): the threshold
     shown: bool  # False while fewer than the threshold answered, or an anonymous survey is open
     questions: list[QuestionResult]
-
-    @property
-    def rate(self) -> int | None:
-        return rate(self.responded, self.invited)
 
     @property
     def waits_for_closing(self) -> bool:
@@ -157,7 +164,7 @@ def _count(queryset: QuerySet) -> Subquery:
 
 
 @dataclass
-class TrendRow:
+class TrendRow(_Rated):
     survey_id: int
     meeting_id: int
     title: str
@@ -167,35 +174,23 @@ class TrendRow:
     responded: int
     rating: float | None  # None below the threshold
 
-    @property
-    def rate(self) -> int | None:
-        return rate(self.responded, self.invited)
-
 
 @dataclass
-class ThemeRow:
+class ThemeRow(_Rated):
     theme: str
     meetings: int
     invited: int
     responded: int
     rating: float | None
 
-    @property
-    def rate(self) -> int | None:
-        return rate(self.responded, self.invited)
-
 
 @dataclass
-class MonthRow:
+class MonthRow(_Rated):
     month: date  # its first day
     meetings: int
     invited: int
     responded: int
     rating: float | None
-
-    @property
-    def rate(self) -> int | None:
-        return rate(self.responded, self.invited)
 
 
 @dataclass

@@ -24,6 +24,7 @@ lists, once Redis is back, for at most AGENDA_CACHE_SECONDS).
 
 import hashlib
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -58,20 +59,31 @@ def versions(community_ids: list[int]) -> list[object]:
     return [found.get(key, missing.get(key)) for key in keys]
 
 
+def _kept[T](kind: str, parts: list, community_ids: list[int], build: Callable[[], tuple[T, int]]) -> T:
+    """What `build` makes (with how many seconds it may be kept), from the cache while none of
+    `community_ids` changed; `parts` is everything else it depends on."""
+    key = f"{kind}:" + hashlib.sha256(repr([*parts, community_ids, versions(community_ids)]).encode()).hexdigest()
+    value = cache_or(lambda: cache.get(key))
+    if value is None:
+        value, seconds = build()
+        cache_or(lambda: cache.set(key, value, seconds))
+    return value
+
+
 def agenda_lists(*, user: User, now: datetime) -> SafeString:
     """The rendered "coming up" and "past meetings" sections for the person."""
     memberships = sorted(Membership.objects.current().filter(user=user).values_list("community_id", "role"))
-    community_ids = [community_id for community_id, _role in memberships]
-    parts = [user.pk, translation.get_language(), timezone.get_current_timezone_name(), memberships]
-    key = "agenda:" + hashlib.sha256(repr([*parts, versions(community_ids)]).encode()).hexdigest()
-    html = cache_or(lambda: cache.get(key))
-    if html is None:
+
+    def build() -> tuple[str, int]:
         upcoming, past = selectors.agenda(user=user, now=now, memberships=memberships)
         html = render_to_string("meetings/_agenda_lists.html", {"upcoming": upcoming, "past": past})
         seconds = settings.AGENDA_CACHE_SECONDS
-        if upcoming:
+        if upcoming:  # the first to end moves to the past then
             seconds = min(seconds, max(1, int((min(m.ends_at for m in upcoming) - now).total_seconds())))
-        cache_or(lambda: cache.set(key, html, seconds))
+        return html, seconds
+
+    parts = [user.pk, translation.get_language(), timezone.get_current_timezone_name(), memberships]
+    html = _kept("agenda", parts, [community_id for community_id, _role in memberships], build)
     return mark_safe(html)  # noqa: S308 (rendered by the template above, autoescaped)
 
 
@@ -82,10 +94,9 @@ def feed_ics(*, user: User, now: datetime) -> bytes:
     """The person's calendar feed: published and cancelled meetings of their communities from
     FEED_DAYS ago on."""
     community_ids = sorted(Membership.objects.current().filter(user=user).values_list("community_id", flat=True))
-    parts = [user.pk, translation.get_language(), community_ids, versions(community_ids)]
-    key = "calendar:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    ics = cache_or(lambda: cache.get(key))
-    if ics is None:
-        ics = calendar_bytes(selectors.feed_meetings(user=user, since=now - timedelta(days=FEED_DAYS)), name="Gilde")
-        cache_or(lambda: cache.set(key, ics, settings.AGENDA_CACHE_SECONDS))
-    return ics
+
+    def build() -> tuple[bytes, int]:
+        meetings = selectors.feed_meetings(user=user, since=now - timedelta(days=FEED_DAYS))
+        return calendar_bytes(meetings, name="Gilde"), settings.AGENDA_CACHE_SECONDS
+
+    return _kept("calendar", [user.pk, translation.get_language()], community_ids, build)
