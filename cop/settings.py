@@ -240,6 +240,23 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Unknown personal links (survey, invitation) one address may open before it waits (cop.ratelimit).
 LINK_MISSES_ALLOWED = env_int("LINK_MISSES_ALLOWED", 20, minimum=1)
 LINK_MISSES_SECONDS = env_int("LINK_MISSES_SECONDS", 15 * 60, minimum=1)
+# allauth counts attempts in the cache per address (ip), per e-mail address (key) or per signed-in
+# person (user). Written out, not left to allauth's defaults, so that the README's table is what
+# runs; a login code itself allows 3 tries (ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS) and lasts 3 minutes.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# The same answer whether an address has an account or not: login, login codes and password
+# reset never tell a visitor who is a member.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -338,8 +355,13 @@ STORAGES = {
 # --- Security ---------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie: htmx gets the token from <body hx-headers>.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -360,11 +382,11 @@ if not DEBUG:
     # Only behind a proxy that sets X-Forwarded-Proto itself; otherwise any client could claim https.
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_CSP["upgrade-insecure-requests"] = True
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -5,6 +5,8 @@ from cop import views
 from cop.dashboard import views as dashboard_views
 from cop.notifications import views as notification_views
 
+handler500 = "cop.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cop.ratelimit import link_guarded, link_missed
 from feedback.models import Survey
 from meetings import selectors, topics
 from meetings.agenda import agenda_lists, feed_ics
@@ -190,10 +191,12 @@ def calendar_subscription(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@link_guarded("calendar")
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscription itself: no login (calendar apps cannot log in), the secret token instead."""
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
+        link_missed(request, "calendar")
         raise Http404
     ics = feed_ics(user=feed.user, now=timezone.now())
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
