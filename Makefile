@@ -14,7 +14,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 # The benchmarks' own database (seeded once with seed_scale; never the test database).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde_bench
 
-.PHONY: help install run test lint format translations bench bench-notifications bench-dashboard
+.PHONY: help install run test audit lint format translations bench bench-notifications bench-dashboard
 
 help:
 	@echo "make run    Gilde with demo data at http://127.0.0.1:$(PORT) (no servers needed)"
@@ -48,7 +48,13 @@ test: export REDIS_URL ?= $(TEST_REDIS_URL)
 test: install node_modules/.package-lock.json
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	UV=$(UV) $(UV) run --frozen python tools/audit_dependencies.py
 	$(UV) run --frozen pytest --cov --cov-report=term:skip-covered
+
+# Every locked package against PyPI's advisories (tools/audit_dependencies.py); fails on a known
+# vulnerability. Also the first step of make test.
+audit: install
+	UV=$(UV) $(UV) run --frozen python tools/audit_dependencies.py
 
 lint: install
 	$(UV) run --frozen ruff check --fix .
