@@ -230,8 +230,13 @@ def response_submit(
         # No time of its own: it would match the invite's `responded_at`.
         opened = survey.opens_at
         response = SurveyResponse.objects.create(survey=survey, invite=None, submitted_at=opened, updated_at=opened)
+    elif SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now):
+        # The first answer. The update holds the invite's row lock until commit, so a second
+        # submit at the same moment waits for it, then finds it answered and takes the branch
+        # below: one response, never two. (A response is only ever written with `responded_at`.)
+        response = SurveyResponse.objects.create(survey=survey, invite=invite, submitted_at=now, updated_at=now)
     else:
-        # The invite's row lock makes two submits at once take turns (one response, not two).
+        # Changing the answers: the row lock makes two changes at once take turns.
         SurveyInvite.objects.select_for_update().filter(pk=invite.pk).values_list("pk").get()
         response, created = SurveyResponse.objects.get_or_create(
             survey=survey, invite=invite, defaults={"submitted_at": now, "updated_at": now}
@@ -242,7 +247,6 @@ def response_submit(
             # Topics asked before were suggested then: only new lines are suggested again.
             asked_before = set(_topic_lines(response.answers.filter(question__type=QuestionType.TOPIC)))
             response.answers.all().delete()
-        SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
     Answer.objects.bulk_create(
         Answer(response=response, question_id=question_id, **value) for question_id, value in answers.items()
     )

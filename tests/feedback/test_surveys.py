@@ -103,6 +103,42 @@ def test_answering_with_the_personal_link_and_changing_it_later(client, invite):
     ]
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("answered_before", [False, True])
+def test_two_submits_at_the_same_moment_store_one_response(invite, answered_before):
+    """A double tap on a phone: both requests reach PostgreSQL together, on their own connections."""
+    import threading  # noqa: PLC0415
+
+    from django.db import connection  # noqa: PLC0415
+
+    from feedback.services import response_submit  # noqa: PLC0415
+
+    rating, _valuable, _topics = questions(invite)
+    if answered_before:
+        response_submit(invite=invite, answers={rating.pk: {"number": 1}})
+    start, failures = threading.Barrier(2), []
+
+    def submit(number: int) -> None:
+        try:
+            start.wait()
+            response_submit(invite=SurveyInvite.objects.get(pk=invite.pk), answers={rating.pk: {"number": number}})
+        except Exception as error:  # noqa: BLE001 (reported below)
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(number,)) for number in (4, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert SurveyResponse.objects.count() == 1
+    assert Answer.objects.count() == 1
+    assert Answer.objects.get().number in {4, 5}  # whichever came second replaced the first
+    assert SurveyInvite.objects.get(pk=invite.pk).responded_at is not None
+
+
 def test_a_missing_required_answer_keeps_what_was_filled_in(client, invite):
     rating, valuable, _topics = questions(invite)
     response = client.post(path(invite_link(invite)), {f"q{rating.pk}": "", f"q{valuable.pk}": "Goede sfeer"})
