@@ -1,5 +1,8 @@
+from datetime import date, datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingSeries, Response, Topic, TopicStatus
@@ -7,6 +10,23 @@ from meetings.services import meeting_validate
 from members.models import User
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# Meetings and series are planned within this many years of today. A year far off is a typo
+# (0202, 20262 cut short); year 1 in Amsterdam is before year 1 in UTC, which PostgreSQL stores
+# but Python cannot read back, so every page listing the meeting would fail.
+YEARS_AROUND = 10
+
+
+def plausible(value: date | datetime | None) -> date | datetime | None:
+    """The value, if its year is within YEARS_AROUND of this one; ValidationError otherwise."""
+    if value is None:
+        return value
+    year = timezone.localdate().year
+    first, last = year - YEARS_AROUND, year + YEARS_AROUND
+    if not first <= value.year <= last:
+        raise ValidationError(
+            _("Choose a year from %(first)d to %(last)d.") % {"first": first, "last": last}, code="year"
+        )
+    return value
 
 
 class MeetingForm(forms.ModelForm):
@@ -48,6 +68,12 @@ class MeetingForm(forms.ModelForm):
         self.fields["host"].label_from_instance = lambda user: user.full_name or user.email
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_starts_at(self) -> datetime:
+        return plausible(self.cleaned_data["starts_at"])
+
+    def clean_ends_at(self) -> datetime:
+        return plausible(self.cleaned_data["ends_at"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -117,6 +143,12 @@ class SeriesForm(forms.ModelForm):
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "agenda": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean_starts_on(self) -> date:
+        return plausible(self.cleaned_data["starts_on"])
+
+    def clean_until(self) -> date | None:
+        return plausible(self.cleaned_data["until"])
 
     def clean_week_of_month(self) -> int:
         value = self.cleaned_data["week_of_month"]

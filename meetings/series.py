@@ -25,7 +25,9 @@ def occurrences(series: MeetingSeries, *, until: date) -> list[datetime]:
     else:
         # Count the weeks from the first matching day on or after the first date, so "every other
         # Thursday" starts on the first Thursday, not on one in the week after.
-        first = rrule(WEEKLY, dtstart=start, byweekday=series.weekday, count=1)[0]
+        first = next(iter(rrule(WEEKLY, dtstart=start, byweekday=series.weekday, count=1)), None)
+        if first is None:  # none before the calendar ends (year 9999)
+            return []
         interval = 2 if series.frequency == Frequency.BIWEEKLY else 1
         rule = rrule(WEEKLY, dtstart=first, interval=interval, byweekday=series.weekday)
     end = datetime.combine(last, series.start_time)
