@@ -273,13 +273,16 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
     """After the meeting, the facilitator or host writes notes and takeaways."""
     meeting = _attendance_meeting(request, pk)
     form = NotesForm(request.POST)
-    if form.is_valid():
-        try:
-            meeting_notes_save(meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Notes saved."))
+    if not form.is_valid():
+        # The meeting page again, with the form as typed and why it was not saved.
+        context = _detail_context(meeting, standing(request.user, meeting.community_id), request.user)
+        return render(request, "meetings/detail.html", context | {"notes_form": form}, status=400)
+    try:
+        meeting_notes_save(meeting=meeting, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Notes saved."))
     return redirect("meeting_detail", pk=pk)
 
 
