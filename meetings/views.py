@@ -339,6 +339,15 @@ def _backlog_page(request: HttpRequest) -> int:
     return int(page) if page.isdecimal() and page.isascii() and 0 < len(page) <= 4 and int(page) > 0 else 1
 
 
+def _posted_pk(request: HttpRequest, name: str) -> int:
+    """The id a form's choice sent; 404 for anything that is not one ("abc", "²", nothing), as
+    for an id nobody has."""
+    value = request.POST.get(name, "")
+    if not (value.isdecimal() and value.isascii() and len(value) <= 18):
+        raise Http404
+    return int(value)
+
+
 def _to_backlog(slug: str, page_number: int) -> HttpResponse:
     url = reverse("topic_backlog", args=[slug])
     return redirect(f"{url}?page={page_number}" if page_number > 1 else url)
@@ -360,11 +369,11 @@ def topic_manage(request: HttpRequest, slug: str, pk: int, action: str) -> HttpR
         return render(request, "meetings/topic_merge.html", {**context, "page_number": page_number})
     try:
         if action == "plan":
-            meeting = get_object_or_404(Meeting, pk=request.POST.get("meeting", 0) or 0, community=community)
+            meeting = get_object_or_404(Meeting, pk=_posted_pk(request, "meeting"), community=community)
             topics.topic_plan(topic=topic, meeting=meeting)
             messages.success(request, _("Planned: those who asked for it are told."))
         elif action == "merge":
-            into = get_object_or_404(Topic, pk=request.POST.get("into", 0) or 0, community=community)
+            into = get_object_or_404(Topic, pk=_posted_pk(request, "into"), community=community)
             topics.topic_merge(topic=topic, into=into)
             messages.success(request, _("Merged; the votes moved along."))
         elif action == "archive":
