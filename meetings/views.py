@@ -194,7 +194,9 @@ def calendar_subscription(request: HttpRequest) -> HttpResponse:
 @link_guarded("calendar")
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscription itself: no login (calendar apps cannot log in), the secret token instead."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    # A NUL (which PostgreSQL refuses) or any other unprintable character is no token of ours.
+    feeds = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True)
+    feed = feeds.first() if token.isprintable() else None
     if feed is None:
         link_missed(request, "calendar")
         raise Http404
@@ -221,7 +223,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _attendance_meeting(request, pk)
     if request.method == "POST":
         return _attendance_mark(request, meeting)
-    query = request.GET.get("q", "")[:100]
+    # Control characters never belong in a name or address (and PostgreSQL refuses a NUL).
+    query = "".join(char for char in request.GET.get("q", "") if char.isprintable())[:100]
     everyone = request.GET.get("everyone") == "1"
     context = {
         "meeting": meeting,
