@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,10 @@ class CopConfig(AppConfig):
 
         register(Kind("success.shared", _("New success"), Category.ANNOUNCEMENT, template="notifications/success"))
         register(Kind("digest.weekly", _("Weekly digest"), Category.DIGEST, template="notifications/digest"))
+
+
+class GildeAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with Gilde's site, which records admin edits in the audit log."""
+
+    default = False  # CopConfig stays this module's default for "cop"
+    default_site = "cop.admin_site.GildeAdminSite"

@@ -1,10 +1,13 @@
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from cop.audit import audit_record
+from cop.models import AuditAction
 from members.models import Invitation, Membership, User
 from members.privacy import user_erase
 
@@ -34,11 +37,29 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     actions = ["erase"]
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # The new password and its audit row (log_change below) are saved together.
+        with transaction.atomic():
+            return super().user_change_password(request, id, form_url)
+
+    def log_change(self, request: HttpRequest, obj: User, message: object) -> object:
+        entry = super().log_change(request, obj, message)
+        # Every other change is recorded where it is saved (cop/admin_site.py); the password form
+        # saves itself, and only tells the admin's history.
+        if request.resolver_match and request.resolver_match.url_name == "auth_user_password_change":
+            audit_record(
+                actor=request.user,
+                action=AuditAction.PASSWORD_SET,
+                target=obj,
+                details={"usable": obj.has_usable_password()},
+            )
+        return entry
+
     @admin.action(description=_("Erase the personal data of the selected people"))
     def erase(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         people = [person for person in queryset if person.erased_at is None and person != request.user]
         for person in people:
-            user_erase(user=person)
+            user_erase(user=person, actor=request.user)
         self.message_user(request, _("%(count)d account(s) erased.") % {"count": len(people)})
 
 

@@ -19,7 +19,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cop.models import Community
+from cop.audit import audit_record
+from cop.models import AuditAction, Community
 from cop.notifications.services import address_queue
 from members.models import Invitation, Membership, Role, User
 
@@ -257,11 +258,22 @@ def invitations_send(*, community: Community, rows: list[InviteRow], invited_by:
     )
     for invitation in invitations:
         _queue_mail(invitation)
+    if invitations:
+        audit_record(
+            actor=invited_by,
+            action=AuditAction.INVITATIONS_SENT,
+            community=community,
+            target=community,
+            details={
+                "invitations": [invitation.pk for invitation in invitations],
+                "roles": sorted({invitation.role for invitation in invitations}),
+            },
+        )
     return invitations
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation) -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     """Sends the link again, valid for another INVITATION_VALID_DAYS."""
     if invitation.state not in {"pending", "expired"}:
         raise ValueError("Only open invitations can be resent.")
@@ -269,14 +281,32 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.save(update_fields=["sent_count", "expires_at"])
     _queue_mail(invitation)
+    audit_record(
+        actor=actor,
+        action=AuditAction.INVITATION_RESENT,
+        community=invitation.community_id,
+        target=invitation,
+        details={"role": invitation.role, "times_sent": invitation.sent_count},
+    )
     return invitation
 
 
-def invitation_revoke(*, invitation: Invitation) -> None:
-    """The link stops working at once."""
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> bool:
+    """The link stops working at once. Returns whether it was open (an accepted or withdrawn one
+    stays as it is)."""
+    revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if revoked:
+        audit_record(
+            actor=actor,
+            action=AuditAction.INVITATION_REVOKED,
+            community=invitation.community_id,
+            target=invitation,
+            details={"role": invitation.role},
+        )
+    return bool(revoked)
 
 
 def invitation_problem(invitation: Invitation | None) -> str | None:
@@ -306,7 +336,7 @@ def invitation_accept(*, token: str, full_name: str = "", password: str | None =
     EmailAddress.objects.update_or_create(
         user=user, email__iexact=invitation.email, defaults={"email": user.email, "verified": True, "primary": True}
     )
-    Membership.objects.get_or_create(
+    membership, joined = Membership.objects.get_or_create(
         user=user,
         community=invitation.community,
         left_at=None,
@@ -319,6 +349,20 @@ def invitation_accept(*, token: str, full_name: str = "", password: str | None =
             "internship_end": invitation.internship_end,
         },
     )
+    if joined:
+        audit_record(
+            actor=user,
+            action=AuditAction.MEMBERSHIP_ADDED,
+            community=invitation.community,
+            target=membership,
+            details={
+                "source": "invitation",
+                "invitation": invitation.pk,
+                "invited_by": invitation.invited_by_id,
+                "user": user.pk,
+                "role": membership.role,
+            },
+        )
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user, created

@@ -11,7 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cop import success_privacy
-from cop.models import Notification, NotificationPreference
+from cop.audit import audit_forget, audit_record
+from cop.models import AuditAction, Notification, NotificationPreference
 from members.models import Invitation, Membership, ParticipationLevel, Role, User
 
 
@@ -79,11 +80,15 @@ def _feedback():
 
 
 @transaction.atomic
-def user_erase(*, user: User) -> None:
+def user_erase(*, user: User, actor: User | None = None, reason: str = "") -> None:
     """Removes the person's personal data. Kept, without anything that names them: the user row
-    (so counts of attendance and anonymous answers stay right) and their memberships' roles and
-    dates (so dashboards of past years stay right)."""
+    (so counts of attendance and anonymous answers stay right), their memberships' roles and
+    dates (so dashboards of past years stay right) and the audit trail of what they did, under
+    "erased member #<id>" (cop/audit.py). The erasure itself is recorded there: by `actor`
+    (themselves, an admin, or None for a system job) and why (`reason`: "retention" from the
+    alumni job; left out, "self", "admin" or "system" by who the actor is)."""
     now = timezone.now()
+    audit_forget(user=user)  # before the address and name it looks for are blanked
     _feedback().surveys_erase(user)
     success_privacy.successes_erase(user)  # what goes and what stays: cop/success_privacy.py
     Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
@@ -103,6 +108,12 @@ def user_erase(*, user: User) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEMBER_ERASED,
+        target=user,
+        details={"reason": reason or ("self" if actor == user else "admin" if actor else "system")},
+    )
     # Open sessions end by themselves: the unusable password changes the session hash Django
     # checks on every request.
 
@@ -137,6 +148,6 @@ def alumni_erase(*, now: timezone.datetime | None = None) -> int:
     )
     erased = 0
     for person in people:
-        user_erase(user=person)
+        user_erase(user=person, reason="retention")
         erased += 1
     return erased

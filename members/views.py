@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cop.models import Community
+from cop.audit import audit_record
+from cop.models import AuditAction, Community
 from cop.ratelimit import link_guarded, link_missed
 from members import invitations as invites
 from members import privacy, selectors
@@ -159,7 +160,7 @@ def _open_invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
 def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     invitation = _open_invitation(request, slug, pk)
     try:
-        invites.invitation_resend(invitation=invitation)
+        invites.invitation_resend(invitation=invitation, actor=request.user)
     except ValueError:
         messages.error(request, _("This invitation can no longer be sent."))
     else:
@@ -171,7 +172,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     invitation = _open_invitation(request, slug, pk)
-    invites.invitation_revoke(invitation=invitation)
+    invites.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
     return redirect("invitations", slug=slug)
 
@@ -222,7 +223,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     """Download everything Gilde holds about you, or erase your account."""
     form = EraseForm(request.POST or None, email=request.user.email)
     if request.method == "POST" and form.is_valid():
-        privacy.user_erase(user=request.user)
+        privacy.user_erase(user=request.user, actor=request.user)
         logout(request)
         return render(request, "members/erased.html")
     return render(request, "members/my_data.html", {"form": form}, status=400 if form.errors else 200)
@@ -234,5 +235,6 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(
         privacy.user_export(user=request.user), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )
+    audit_record(actor=request.user, action=AuditAction.DATA_EXPORTED, target=request.user)
     response["Content-Disposition"] = 'attachment; filename="gilde-mijn-gegevens.json"'
     return response

@@ -11,12 +11,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cop.audit import audit_record
 from cop.checklist import POINTS
 from cop.csv_export import csv_response
 from cop.dashboard import metrics
 from cop.dashboard.board import Dashboard
 from cop.dashboard.forms import DashboardForm
-from cop.models import Community
+from cop.models import AuditAction, Community
 from feedback.results import threshold
 from members.models import Level
 from members.permissions import ACTIONS, Action, communities_for, community_roles, org_roles
@@ -63,9 +64,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
-    _form, board = _dashboard(request)
+    form, board = _dashboard(request)
     if board is None or table not in Dashboard.TABLES:
         raise Http404
     data = board.table(table)
     name = board.single.slug if board.single else "organisation"
-    return csv_response(f"{name}-{table}.csv", data.header, ([cell.value for cell in row] for row in data.rows))
+    response = csv_response(f"{name}-{table}.csv", data.header, ([cell.value for cell in row] for row in data.rows))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.CSV_EXPORTED,
+        community=board.single,
+        target=board.single or "organisation",
+        details={"export": "dashboard", "table": table, "months": form.cleaned_data["months"]},
+    )
+    return response

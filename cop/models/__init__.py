@@ -1,3 +1,4 @@
+from cop.models.audit import AuditAction, AuditEvent
 from cop.models.community import Community, DomainStatementRevision, Heartbeat
 from cop.models.health import HealthSnapshot
 from cop.models.notification import ChatWebhook, Notification, NotificationPreference
@@ -5,6 +6,8 @@ from cop.models.success import VALUE_EXPLAINED, Kudos, Success, SuccessKind, Val
 
 __all__ = [
     "VALUE_EXPLAINED",
+    "AuditAction",
+    "AuditEvent",
     "ChatWebhook",
     "Community",
     "DomainStatementRevision",

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cop.audit import audit_record
 from cop.charts import bars, columns
 from cop.csv_export import csv_response
 from cop.dashboard.metrics import scope_for
+from cop.models import AuditAction
 from feedback import reminders, results
 from feedback.forms import PeriodForm, PulseForm
 from feedback.models import Survey
@@ -131,7 +133,15 @@ def survey_results_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             if result.is_text:
                 rows.append([result.question.text, _("(free text)"), result.answered, None])
     rows.append([_("Responses"), f"{outcome.responded} / {outcome.invited}", outcome.responded, outcome.rate])
-    return csv_response(f"survey-{survey.pk}.csv", header, rows)
+    response = csv_response(f"survey-{survey.pk}.csv", header, rows)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.CSV_EXPORTED,
+        community=survey.community,
+        target=survey,
+        details={"export": "survey results"},
+    )
+    return response
 
 
 @login_required
@@ -209,7 +219,7 @@ def _rating_text(row: results.MonthRow) -> str:
 @require_GET
 def survey_trend_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every meeting of the period, oldest first, then the themes."""
-    community, _period, figures = _trend(request, slug)
+    community, period, figures = _trend(request, slug)
     meetings = reversed(figures.meetings)
     header = [_("Date"), _("Meeting"), _("Theme"), _("Invited"), _("Responded"), _("Response rate %"), _("Rating")]
     rows = [
@@ -228,7 +238,15 @@ def survey_trend_csv(request: HttpRequest, slug: str) -> HttpResponse:
         [None, _("All meetings with theme"), row.theme, row.invited, row.responded, row.rate, _rounded(row.rating)]
         for row in figures.themes
     ]
-    return csv_response(f"{community.slug}-survey-trend.csv", header, rows)
+    response = csv_response(f"{community.slug}-survey-trend.csv", header, rows)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.CSV_EXPORTED,
+        community=community,
+        target=community,
+        details={"export": "survey trend", "months": period.months_or_default()},
+    )
+    return response
 
 
 def _rounded(value: float | None) -> float | None:
