@@ -36,8 +36,10 @@ class BaseRoundFormSet(forms.BaseFormSet):
         ]
 
 
+# At most 12 rounds and the empty row; a form that claims more (rounds-TOTAL_FORMS=1000000) is
+# refused with Django's message instead of building and showing a thousand rows (its default cap).
 RoundFormSet = forms.formset_factory(
-    RoundForm, formset=BaseRoundFormSet, extra=1, can_delete=True, max_num=12, validate_max=True
+    RoundForm, formset=BaseRoundFormSet, extra=1, can_delete=True, max_num=12, validate_max=True, absolute_max=13
 )
 
 
