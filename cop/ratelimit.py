@@ -1,9 +1,16 @@
-"""Personal links (survey answers, invitations) carry a long random or signed token: guessing
-one is hopeless, but nothing should let anyone try millions. Each address gets LINK_MISSES_ALLOWED
-unknown links per LINK_MISSES_SECONDS; after that every personal link answers 429 for it until the
-window ends. Only misses count: a whole office behind one address opening its real links is never
-slowed down. The address is allauth's (X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies).
-With the cache unavailable nothing is counted (the links keep working)."""
+"""Personal links carry a long random or signed token: guessing one is hopeless, but nothing
+should let anyone try millions. Each address gets LINK_MISSES_ALLOWED unknown links per
+LINK_MISSES_SECONDS; after that it gets 429 until the window ends. Only misses count: a whole office
+behind one address opening its real links is never slowed down. The address is allauth's
+(X-Forwarded-For only behind TRUSTED_PROXY_COUNT proxies). With the cache unavailable nothing is
+counted (the links keep working).
+
+Two kinds of link, two places to check:
+- a random token looked up in the database (invitations, calendar feeds): `link_guarded` refuses
+  a blocked address before the lookup, so a guess can never succeed once the limit is reached;
+- a signed token (survey answers, unsubscribe links): a valid signature cannot be guessed, so only
+  a link that fails is checked (`link_missed`'s answer). Real links cost no cache round trip, and
+  they keep working for an office whose address someone else got blocked."""
 
 import hashlib
 from collections.abc import Callable
@@ -27,11 +34,7 @@ def _key(request: HttpRequest, scope: str) -> str:
 def link_blocked(request: HttpRequest, scope: str) -> HttpResponse | None:
     """A 429 page when this address has tried too many unknown links; None otherwise."""
     misses = cache_or(lambda: cache.get(_key(request, scope)), 0) or 0
-    if misses < settings.LINK_MISSES_ALLOWED:
-        return None
-    response = render(request, "too_many.html", status=429)
-    response["Retry-After"] = str(settings.LINK_MISSES_SECONDS)
-    return response
+    return _too_many(request) if misses >= settings.LINK_MISSES_ALLOWED else None
 
 
 def link_guarded(scope: str) -> Callable:
@@ -47,12 +50,19 @@ def link_guarded(scope: str) -> Callable:
     return decorate
 
 
-def link_missed(request: HttpRequest, scope: str) -> None:
-    """Counts an unknown or forged link from this address."""
+def link_missed(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """Counts an unknown or forged link from this address; the 429 page once it has had too many."""
     key = _key(request, scope)
 
-    def count() -> None:
+    def count() -> int:
         cache.add(key, 0, settings.LINK_MISSES_SECONDS)
-        cache.incr(key)
+        return cache.incr(key)
 
-    cache_or(count)
+    misses = cache_or(count, 0) or 0
+    return _too_many(request) if misses > settings.LINK_MISSES_ALLOWED else None
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "too_many.html", status=429)
+    response["Retry-After"] = str(settings.LINK_MISSES_SECONDS)
+    return response

@@ -14,7 +14,7 @@ from cop.notifications.forms import PreferencesForm
 from cop.notifications.services import preference_set, preferences_for
 from cop.notifications.tokens import unsubscribe_token_read
 from cop.permissions import can_see_outbox
-from cop.ratelimit import link_guarded, link_missed
+from cop.ratelimit import link_missed
 from members.models import User
 
 
@@ -22,13 +22,13 @@ from members.models import User
 # signed token in the URL is what authorises the change.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-@link_guarded("unsubscribe")
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     found = unsubscribe_token_read(token)
     user = User.objects.filter(pk=found[0], is_active=True).first() if found else None
-    if user is None:
-        link_missed(request, "unsubscribe")
-        return render(request, "notifications/unsubscribe_invalid.html", status=404)
+    if user is None:  # signed: only a link that fails is counted (cop.ratelimit)
+        return link_missed(request, "unsubscribe") or render(
+            request, "notifications/unsubscribe_invalid.html", status=404
+        )
     category = Category(found[1])
     if request.method == "POST":
         preference_set(user=user, category=category, email=False)

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
-from cop.ratelimit import link_guarded, link_missed
+from cop.ratelimit import link_missed
 from feedback.links import invite_from_link
 from feedback.models import Answer, QuestionType
 from feedback.services import answers_validate, response_submit, survey_questions
@@ -53,13 +53,11 @@ def _question_checked(request: HttpRequest, invite: object, questions: list) -> 
 
 
 @require_http_methods(["GET", "POST"])
-@link_guarded("survey")
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link from the e-mail: works on a phone without a password."""
     invite = invite_from_link(token)
-    if invite is None:
-        link_missed(request, "survey")
-        return render(request, "feedback/invalid.html", status=404)
+    if invite is None:  # signed: only a link that fails is counted (cop.ratelimit)
+        return link_missed(request, "survey") or render(request, "feedback/invalid.html", status=404)
     survey = invite.survey
     # The person is known from the link: show the form in their language.
     translation.activate(invite.user.language)

@@ -40,3 +40,29 @@ def test_real_links_from_one_address_are_never_slowed(client, strict, settings):
     survey = survey_for_meeting_open(meeting=meeting)
     statuses = [client.get(path(invite_link(invite))).status_code for invite in survey.invites.all()]
     assert statuses == [200] * 5  # five colleagues behind one office address: more than 3, all fine
+
+
+def test_a_blocked_address_keeps_its_real_survey_links_but_not_its_guesses_at_invitations(client, strict):
+    """A signed link cannot be guessed, so only failures are checked; a random token is refused
+    before it is looked up, so a guess can never succeed once the address is blocked."""
+    from feedback.services import survey_for_meeting_open  # noqa: PLC0415
+    from meetings.models import Attendance  # noqa: PLC0415
+    from members.models import Invitation  # noqa: PLC0415
+    from tests.feedback.helpers import ended_meeting, member  # noqa: PLC0415
+
+    meeting = ended_meeting()
+    Attendance.objects.create(meeting=meeting, user=member(meeting.community))
+    invite = survey_for_meeting_open(meeting=meeting).invites.get()
+    invitation = Invitation.objects.create(
+        community=meeting.community,
+        email="new@example.org",
+        role="intern",
+        token="real-token",
+        expires_at=invite.survey.closes_at,
+    )
+    for n in range(4):
+        client.get(reverse("survey_answer", args=[f"forged-{n}"]))
+        client.get(reverse("invitation_accept", args=[f"forged-{n}"]))
+    assert client.get(reverse("survey_answer", args=["forged-9"])).status_code == 429
+    assert client.get(path(invite_link(invite))).status_code == 200
+    assert client.get(reverse("invitation_accept", args=[invitation.token])).status_code == 429
