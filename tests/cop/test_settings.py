@@ -86,7 +86,7 @@ def test_service_urls_switch_to_postgresql_redis_and_real_workers():
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["conn_max_age"] == 60
     assert values["health_checks"] is True
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "cop.cache.RedisCache"
     assert values["broker"] == "redis://127.0.0.1:6379/1"
     assert values["eager"] is False
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
