@@ -104,7 +104,9 @@ def _edit_page(
         "question_form": question_form or QuestionForm(),
     }
     page = "feedback/survey_templates/edit.html"
-    if request.htmx and request.method == "POST":
+    # htmx moves questions and gets the list back; a form with errors always gets the whole page,
+    # since the list holds no form to show them by.
+    if request.htmx and request.method == "POST" and not bad:
         page += "#question-list"
     return render(request, page, context, status=400 if bad else 200)
 
