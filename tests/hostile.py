@@ -195,6 +195,7 @@ def rolled_back() -> Iterator[None]:
 
 _ERROR_LISTS = re.compile(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', re.S)
 _ITEMS = re.compile(r"<li>(.*?)</li>", re.S)
+_INLINE_ERRORS = re.compile(r'<(p|span) class="errorlist[^"]*"[^>]*>(.*?)</\1>', re.S)
 _ALERTS = re.compile(r'<(?:div|p|li) class="message message--error"[^>]*>(.*?)</(?:div|p|li)>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -206,6 +207,7 @@ def _text(fragment: str) -> str:
 def error_messages(page: str) -> list[str]:
     """The error messages a page shows: form errors and error alerts, as text."""
     found = [_text(item) for errors in _ERROR_LISTS.findall(page) for item in _ITEMS.findall(errors)]
+    found += [_text(error) for _tag, error in _INLINE_ERRORS.findall(page)]
     found += [_text(alert) for alert in _ALERTS.findall(page)]
     return [message for message in found if message]
 
