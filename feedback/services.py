@@ -3,18 +3,18 @@ personal link, and taking answers exactly once per invitee."""
 
 import importlib
 import random
-from datetime import timedelta
+import threading
+from collections import OrderedDict
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cop.cache import cache_or
 from cop.models import Community
 from feedback.models import (
     Answer,
@@ -174,21 +174,31 @@ def _clean(question: SurveyQuestion, raw: Any) -> dict[str, Any] | None:
     return {"text": text} if text else None
 
 
-QUESTIONS_KEY = "survey:{}:questions"
+# The questions of open surveys, kept per process. They are frozen copies, written once with the
+# survey and never changed (nothing edits a survey's questions), so a process may keep them until
+# the survey closes: the form and every submit then read them without a query or a cache round
+# trip. Keyed by the survey's id and opening time (a database restored or re-seeded under a
+# running process reuses ids, never both); at most KEPT_SURVEYS, the most recently asked for.
+KEPT_SURVEYS = 256
+_kept: OrderedDict[tuple[int, datetime], tuple[datetime, list[SurveyQuestion]]] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 def survey_questions(survey: Survey) -> list[SurveyQuestion]:
-    """The survey's questions in order. They are frozen copies, written once with the survey and
-    never changed (nothing edits a survey's questions), so the form and every submit read them
-    from the cache, until the survey closes; with the cache unavailable, from the database."""
-    key = QUESTIONS_KEY.format(survey.pk)
-    questions = cache_or(lambda: cache.get(key))
-    if questions is None:
-        questions = list(survey.questions.all())
-        seconds = int((survey.closes_at - timezone.now()).total_seconds())
-        if seconds > 0:
-            cache_or(lambda: cache.set(key, questions, seconds))
-    return questions
+    """The survey's questions in order (see KEPT_SURVEYS)."""
+    key, now = (survey.pk, survey.opens_at), timezone.now()
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None and found[0] > now:
+            _kept.move_to_end(key)
+            return list(found[1])
+    questions = list(survey.questions.all())
+    if survey.closes_at > now:
+        with _kept_lock:
+            _kept[key] = (survey.closes_at, questions)
+            while len(_kept) > KEPT_SURVEYS:
+                _kept.popitem(last=False)
+    return list(questions)
 
 
 def answers_validate(

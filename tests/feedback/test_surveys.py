@@ -1,8 +1,7 @@
 from datetime import timedelta
-from unittest import mock
 
 import pytest
-from django.core.cache import cache
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,7 +9,6 @@ from cop.models import Notification
 from feedback.links import invite_from_link, invite_link
 from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse, SurveyTemplate, TemplateQuestion
 from feedback.services import (
-    QUESTIONS_KEY,
     default_template,
     survey_for_meeting_open,
     survey_questions,
@@ -18,7 +16,7 @@ from feedback.services import (
     topics_release_due,
 )
 from meetings.models import Attendance, Rsvp, Topic
-from tests.feedback.helpers import ended_meeting, member, path
+from tests.feedback.helpers import ended_meeting, member, path, survey_with
 
 pytestmark = pytest.mark.django_db
 
@@ -234,25 +232,40 @@ def test_a_second_anonymous_submit_racing_the_first_is_thanked_not_failed(client
     assert "Bedankt!" in response.text
 
 
-def test_a_surveys_questions_come_from_the_cache_after_the_first_read(invite, django_assert_num_queries):
+def test_a_surveys_questions_are_read_once_per_process_until_it_closes(invite, django_assert_num_queries, monkeypatch):
+    from feedback import services  # noqa: PLC0415
+
+    monkeypatch.setattr(services, "_kept", services.OrderedDict())  # as in a process just started
     survey = invite.survey
-    with django_assert_num_queries(1), mock.patch("feedback.services.cache.set", wraps=cache.set) as stored:
+    with django_assert_num_queries(1):
         first = survey_questions(survey)
     with django_assert_num_queries(0):
         again = survey_questions(survey)
     assert [q.text for q in again] == [q.text for q in first] == [q.text for q in survey.questions.all()]
-    (key, _value, seconds), _ = stored.call_args
-    assert key == QUESTIONS_KEY.format(survey.pk)
-    assert 0 < seconds <= (survey.closes_at - timezone.now()).total_seconds() + 1  # kept until it closes
+    with time_machine.travel(survey.closes_at + timedelta(seconds=1)):  # closed: nothing is kept any more
+        with django_assert_num_queries(1):
+            survey_questions(survey)
+        with django_assert_num_queries(1):
+            survey_questions(survey)
 
 
-def test_the_personal_link_works_without_the_cache(client, invite):
-    """Redis down: the form and the submit read the questions from the database."""
+def test_a_process_keeps_the_questions_of_a_bounded_number_of_surveys(invite, monkeypatch):
+    from feedback import services  # noqa: PLC0415
+
+    monkeypatch.setattr(services, "KEPT_SURVEYS", 2)
+    monkeypatch.setattr(services, "_kept", services.OrderedDict())
+    surveys = [invite.survey, survey_with(invite.survey.community), survey_with(invite.survey.community)]
+    for survey in surveys:
+        survey_questions(survey)
+    assert [key[0] for key in services._kept] == [survey.pk for survey in surveys[1:]]
+
+
+def test_the_personal_link_works_without_the_cache(client, invite, settings):
+    """Redis down: the form and the submit do not need it."""
+    settings.CACHES = {"default": {"BACKEND": "cop.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     rating, valuable, _topics = questions(invite)
-    broken = mock.Mock(**{f"{name}.side_effect": ConnectionError("Redis is down") for name in ("get", "set")})
-    with mock.patch("feedback.services.cache", broken):
-        assert client.get(path(invite_link(invite))).status_code == 200
-        response = client.post(path(invite_link(invite)), {f"q{rating.pk}": "4", f"q{valuable.pk}": "Alles"})
+    assert client.get(path(invite_link(invite))).status_code == 200
+    response = client.post(path(invite_link(invite)), {f"q{rating.pk}": "4", f"q{valuable.pk}": "Alles"})
     assert response.status_code == 200
     assert sorted(Answer.objects.filter(response__invite=invite).values_list("question_id", flat=True)) == sorted(
         [rating.pk, valuable.pk]
