@@ -77,9 +77,12 @@ def learning_goals_edit(request: HttpRequest, slug: str, user_id: int) -> HttpRe
     if not can_edit_learning_goals(request.user, membership):
         raise PermissionDenied
     form = LearningGoalsForm(request.POST, instance=membership)
-    if form.is_valid():
-        learning_goals_set(membership=membership, text=form.cleaned_data["learning_goals"])
-        messages.success(request, _("Learning goals saved."))
+    if not form.is_valid():
+        # The profile again, with the goals as typed and why they were not saved.
+        context = _profile_context(request, community, membership, goals_form=form)
+        return render(request, "members/profile.html", context, status=400)
+    learning_goals_set(membership=membership, text=form.cleaned_data["learning_goals"])
+    messages.success(request, _("Learning goals saved."))
     return redirect("member_profile", slug=slug, user_id=user_id)
 
 
