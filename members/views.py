@@ -15,7 +15,7 @@ from cop.ratelimit import link_guarded, link_missed
 from members import invitations as invites
 from members import privacy, selectors
 from members.forms import AcceptForm, DirectoryFilterForm, EraseForm, InviteForm, LearningGoalsForm, MentorForm
-from members.models import Invitation, Role, User
+from members.models import Invitation, Membership, Role, User
 from members.permissions import Action, allowed, can_edit_learning_goals, can_view_path, community_for, standing
 from members.services import learning_goals_set, mentor_pair
 
@@ -46,8 +46,14 @@ def profile(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     membership = selectors.member_profile(community_id=community.pk, user_id=user_id)
     if membership is None:
         raise Http404
+    return render(request, "members/profile.html", _profile_context(request, community, membership))
+
+
+def _profile_context(
+    request: HttpRequest, community: Community, membership: Membership, goals_form: LearningGoalsForm | None = None
+) -> dict[str, object]:
     viewer = standing(request.user, community.pk)
-    context = {
+    return {
         "community": community,
         "membership": membership,
         "person": membership.user,
@@ -59,12 +65,11 @@ def profile(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         "can_edit_goals": can_edit_learning_goals(request.user, membership),
         "can_pair": allowed(viewer, Action.PAIR_MENTOR) and membership.role == Role.INTERN,
         "can_see_path": can_view_path(request.user, viewer, membership),
-        "goals_form": LearningGoalsForm(instance=membership),
+        "goals_form": goals_form or LearningGoalsForm(instance=membership),
         "mentor_form": MentorForm(
             initial={"mentor": membership.mentor_id}, mentors=selectors.community_mentors(community_id=community.pk)
         ),
     }
-    return render(request, "members/profile.html", context)
 
 
 @login_required
@@ -185,7 +190,9 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link from the e-mail. New people set a name and password; people who already
     have an account just join the community."""
-    invitation = Invitation.objects.select_related("community", "invited_by").filter(token=token).first()
+    # A NUL (which PostgreSQL refuses) or any other unprintable character is no token of ours.
+    invitations = Invitation.objects.select_related("community", "invited_by").filter(token=token)
+    invitation = invitations.first() if token.isprintable() else None
     if invitation is None:
         link_missed(request, "invitation")
     if problem := invites.invitation_problem(invitation):
