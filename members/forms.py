@@ -47,6 +47,14 @@ class AcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.email = email
 
+    def clean_full_name(self) -> str:
+        # Control and format characters never belong in a name (an ESC, a right-to-left override
+        # that turns "Jan" around on every page); dropped as in a pasted list of invitees.
+        name = "".join(char for char in self.cleaned_data["full_name"] if char.isprintable()).strip()
+        if not name:
+            raise forms.ValidationError(self.fields["full_name"].error_messages["required"], code="required")
+        return name
+
     def clean(self) -> dict:
         data = super().clean()
         first, second = data.get("password1"), data.get("password2")
