@@ -79,3 +79,15 @@ def test_account_pages_are_accessible_in_both_languages(demo, live_server, visit
         expect(page.locator("html")).to_have_attribute("lang", "nl")
         assert_accessible(page)
         shoot(page, f"{name}-nl-desktop")
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize(("locale", "heading"), [("nl-NL", "Pagina niet gevonden"), ("en-GB", "Page not found")])
+def test_an_error_page_is_ours_accessible_and_in_the_visitors_language(
+    visit, shoot, assert_accessible, width, locale, heading
+):
+    page = visit("/nergens/", width=width, locale=locale)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.locator("main a")).to_have_attribute("href", "/")
+    assert_accessible(page)
+    shoot(page, f"error-404-{locale[:2]}-{width}")
