@@ -39,7 +39,8 @@ class QuestionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if "type" in data and "text" in data:
+        # Only when all three were read: a field with an error (a NUL in the choices) is not in data.
+        if "type" in data and "text" in data and "choices" in data:
             try:
                 lines = data["choices"].splitlines()
                 data.update(question_validate(type=data["type"], text=data["text"], choices=lines))
