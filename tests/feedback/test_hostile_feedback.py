@@ -205,6 +205,21 @@ def test_the_template_editor_stores_or_refuses_hostile_input(
         assert_escaped(page.text)
 
 
+@pytest.mark.parametrize(
+    ("language", "message"), [("nl", "Null-tekens zijn niet toegestaan."), ("en", "Null characters are not allowed.")]
+)
+def test_choices_with_a_nul_are_refused_in_the_persons_language(
+    client, community, facilitator, template, language, message
+):
+    """The form went on to check the choices it could not read: a KeyError, a 500."""
+    speak(facilitator, language)
+    before = database_state()
+    data = {"type": "single", "text": "Welke dag?", "choices": "Ma\nDi\x00"}
+    response = client.post(reverse("survey_question_add", args=[community.slug, template.pk]), data)
+    assert response.status_code == 400
+    assert assert_rejected_cleanly(response, before, language) == [message]
+
+
 @HOSTILE
 @given(
     view=st.sampled_from(["survey_template_use", "survey_question_move"]),
