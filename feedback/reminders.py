@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from cop.notifications.services import notifications_queue
+from cop.notifications.services import notifications_queue_each
 from feedback.links import invite_link
 from feedback.models import Survey, SurveyInvite
 from members.models import Membership
@@ -22,7 +22,10 @@ BATCH = 500
 
 
 def invitations_queue(survey: Survey, invites: list[SurveyInvite], *, occasion: str = "invitation") -> None:
-    """One outbox row per person: each message carries that person's own link."""
+    """One outbox row per person: each message carries that person's own link. A fixed number of
+    queries however many are invited: the reminder job holds these invites' row locks meanwhile,
+    and an invitee who submits waits for them (one query per person made 250 reminders take
+    seconds under load, and the submits behind them)."""
     context = {
         "title": survey.title,
         "anonymous": survey.anonymous,
@@ -30,16 +33,13 @@ def invitations_queue(survey: Survey, invites: list[SurveyInvite], *, occasion: 
         "questions": survey.questions.count(),
         "closes_at": survey.closes_at.isoformat(),
     }
-    kind = "survey.invitation" if occasion == "invitation" else "survey.reminder"
-    for invite in invites:
-        notifications_queue(
-            recipients=[invite.user],
-            kind=kind,
-            subject_object=survey,
-            occasion=occasion,
-            community=survey.community,
-            context={**context, "link": invite_link(invite)},
-        )
+    notifications_queue_each(
+        messages=((invite.user, {**context, "link": invite_link(invite)}) for invite in invites),
+        kind="survey.invitation" if occasion == "invitation" else "survey.reminder",
+        subject_object=survey,
+        occasion=occasion,
+        community=survey.community,
+    )
 
 
 def _still_member() -> Exists:

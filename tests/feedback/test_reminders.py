@@ -136,3 +136,16 @@ def test_the_same_pulse_form_sent_twice_makes_one_survey():
     assert first == second
     assert Survey.objects.filter(kind="pulse").count() == 1
     assert Notification.objects.filter(kind="survey.invitation").count() == 1
+
+
+@pytest.mark.parametrize("waiting", [1, 4])
+def test_the_reminder_job_runs_a_fixed_number_of_queries_however_many_wait(django_assert_num_queries, waiting):
+    # It holds the invites' row locks while it queues: an invitee submitting meanwhile waits.
+    meeting = ended_meeting()
+    for _ in range(waiting):
+        Attendance.objects.create(meeting=meeting, user=member(meeting.community))
+    survey = survey_for_meeting_open(meeting=meeting)
+    age(survey, 2.1)
+    with django_assert_num_queries(12):
+        assert reminders_send_due() == waiting
+    assert len(reminders()) == waiting
