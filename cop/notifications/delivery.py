@@ -23,6 +23,11 @@ How a row moves:
 * **Nothing lost.** Rows are found by query, not only by broker messages: the periodic sweeper
   re-queues pending rows that are due (so a row written while Redis was down, or whose message
   was lost, is delivered once Redis is back) and returns rows stuck in `sending` to `pending`.
+* **A database that restarts.** If the write of `sent` finds the database unreachable (a
+  restart or failover cut the connection), the worker reconnects and tries again for up to
+  RECORD_RETRY_SECONDS before it gives up and leaves the row in `sending`: a restart takes
+  seconds, and a write lost here would be a message sent twice (below). The other writes need no
+  such care: a lost claim, release or failure leaves the row to the sweeper and sends nothing.
 * **The one ambiguous message.** If a worker dies after the SMTP server accepted a message but
   before it recorded `sent`, nobody can know whether the message went out. After the timeout the
   sweeper returns the row to pending and it is sent again: at most one duplicate, only in that
@@ -39,6 +44,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -54,6 +60,9 @@ logger = logging.getLogger(__name__)
 # A task that fires a moment before next_attempt_at (clocks of worker and database differ) may
 # still claim its row.
 CLOCK_TOLERANCE = timedelta(seconds=2)
+# How long a worker keeps trying to record a message it sent while the database is unreachable.
+# Well under the task's soft time limit (60 s), which the batch also needs for the rest.
+RECORD_RETRY_SECONDS = 20
 
 
 def backoff(attempts: int) -> timedelta:
@@ -154,8 +163,24 @@ def _deliver(item: Claimed) -> str:
     except Exception as exc:  # a bug or bad data in this row must not hold up the others
         logger.exception("Notification %s could not be rendered or sent", row.pk)
         return _failed(row, PermanentError(f"{type(exc).__name__}: {exc}"))
-    _finish(row, status=Status.SENT, finished_at=timezone.now(), last_error="")
+    _sent(row)
     return Status.SENT
+
+
+def _sent(notification: Notification) -> None:
+    """Records that the message went out; see "A database that restarts" above."""
+    deadline = time.monotonic() + RECORD_RETRY_SECONDS
+    while True:
+        try:
+            _finish(notification, status=Status.SENT, finished_at=timezone.now(), last_error="")
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("Notification %s was sent; waiting for the database to record it", notification.pk)
+            connection.close()  # the next query connects afresh
+            time.sleep(1)
+        else:
+            return
 
 
 def _release(items: list[Claimed], *, wait: timedelta = timedelta(0)) -> None:
