@@ -14,7 +14,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 # The benchmarks' own database (seeded once with seed_scale; never the test database).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gilde_bench
 
-.PHONY: help install run test audit lint format translations bench bench-notifications bench-dashboard
+.PHONY: help install run test audit lint format translations bench bench-notifications bench-dashboard load
 
 help:
 	@echo "make run    Gilde with demo data at http://127.0.0.1:$(PORT) (no servers needed)"
@@ -74,6 +74,12 @@ bench: install
 # Outbox benchmark (not part of make test): BENCH_COUNT=10000 by default.
 bench-notifications: install
 	$(UV) run --frozen python bench/notifications.py
+
+# Load and faults (not part of make test; a 30-intern run with both faults is): 300 interns answer
+# a survey within a minute through gunicorn, then the database is counted; exits 1 on any
+# violation. LOAD_FAULT=redis, postgres or redis,postgres; see bench/load.py for the other knobs.
+load: install
+	$(UV) run --frozen python bench/load.py
 
 # Dashboard benchmark (not part of make test): seeds its own database once with seed_scale at
 # factor 1.0, times the dashboard and writes the table into README.md (BENCH_README=0: print only).

@@ -49,16 +49,23 @@ def seeded(factor: float) -> bool:
     )
 
 
+def install() -> None:
+    """Migrates and collects the static files (hashed and compressed, as in production)."""
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def prepare(factor: float) -> None:
-    """Migrates, collects the static files (hashed and compressed, as in production) and seeds the
-    dataset unless it is there already. A database whose name lacks "bench" is never emptied."""
+    """`install`, then seeds the dataset unless it is there already. A database whose name lacks
+    "bench" is never emptied."""
     from django.core.management import call_command  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
 
     from cop.models import Community  # noqa: PLC0415
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    install()
     name = connection.settings_dict["NAME"]
     if seeded(factor):
         print(f"{name} already holds the factor-{factor} dataset: not seeding again.")
@@ -70,6 +77,30 @@ def prepare(factor: float) -> None:
     started = time.perf_counter()
     call_command("seed_scale", factor=factor, force=force, verbosity=0)
     print(f"seed_scale took {time.perf_counter() - started:.1f} s (migrations not included)", flush=True)
+
+
+def survey_answers(questions: list, *, topic: str = "") -> dict[str, object]:
+    """A valid form for these survey questions: every one answered, topic requests with `topic`
+    (left empty without one, so that no topic is suggested)."""
+    from feedback.models import QuestionType  # noqa: PLC0415
+
+    fields: dict[str, object] = {}
+    for question in questions:
+        key = f"q{question.pk}"
+        match question.type:
+            case QuestionType.RATING:
+                fields[key] = "4"
+            case QuestionType.SCALE:
+                fields[key] = "8"
+            case QuestionType.SINGLE | QuestionType.MULTIPLE:
+                fields[key] = question.choices[0]
+            case QuestionType.SHORT:
+                fields[key] = "Veel geleerd van de anderen"
+            case QuestionType.LONG:
+                fields[key] = "Praktisch, en de koffie was goed. Volgende keer meer tijd voor vragen."
+            case QuestionType.TOPIC if topic:
+                fields[key] = topic
+    return fields
 
 
 def revision() -> str:

@@ -68,7 +68,7 @@ PAGE_WEIGHT_BYTES = 60 * 1024  # first visit, compressed: the page and what it l
 
 import django  # noqa: E402
 
-from bench.common import ensure_database, machine, percentile, prepare  # noqa: E402
+from bench.common import ensure_database, machine, percentile, prepare, survey_answers  # noqa: E402
 
 
 @dataclass
@@ -174,18 +174,21 @@ def form_body(client: Client, path: str, fields: dict[str, object]) -> bytes:
 
 
 class Server:
-    """gunicorn on a free port, as docker-compose.yml runs it."""
+    """gunicorn on a free port, as docker-compose.yml runs it (`workers` sync workers, default
+    BENCH_WORKERS), with this process's environment or `env`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, workers: int = WORKERS, env: dict[str, str] | None = None) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
+        self.workers = workers
+        self.env = env
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
         command = [sys.executable, "-m", "gunicorn", "cop.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(WORKERS), "--log-level", "warning", "--timeout", "120"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+        command += ["--workers", str(self.workers), "--log-level", "warning", "--timeout", "120"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env or os.environ.copy())
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -396,33 +399,13 @@ class Scenario:
         for invite in named:
             if invite.survey_id not in questions:
                 questions[invite.survey_id] = list(invite.survey.questions.all())
-            links.append((self._path(invite_link(invite)), self._answers(questions[invite.survey_id])))
+            links.append((self._path(invite_link(invite)), survey_answers(questions[invite.survey_id])))
         mine = open_invites.filter(user=intern, survey__anonymous=False).first()
         return self._path(invite_link(mine)), links
 
     @staticmethod
     def _path(url: str) -> str:
         return urllib.parse.urlsplit(url).path
-
-    @staticmethod
-    def _answers(questions: list) -> dict[str, object]:
-        from feedback.models import QuestionType  # noqa: PLC0415
-
-        fields: dict[str, object] = {}
-        for question in questions:
-            key = f"q{question.pk}"
-            match question.type:
-                case QuestionType.RATING:
-                    fields[key] = "4"
-                case QuestionType.SCALE:
-                    fields[key] = "8"
-                case QuestionType.SINGLE | QuestionType.MULTIPLE:
-                    fields[key] = question.choices[0]
-                case QuestionType.SHORT:
-                    fields[key] = "Veel geleerd van de anderen"
-                case QuestionType.LONG:
-                    fields[key] = "Praktisch, en de koffie was goed. Volgende keer meer tijd voor vragen."
-        return fields
 
     def _feed(self) -> str:
         from django.urls import reverse  # noqa: PLC0415
@@ -554,19 +537,21 @@ def budgets(results: list[Result], floor: float) -> list[str]:
     return lines
 
 
-def configure() -> None:
+def configure(*, database: str | None = None, redis: str | None = None, var: str = "bench") -> None:
     """Production-like: DEBUG off (cached templates), the Redis cache, persistent connections.
-    Before django.setup(); not on import (the test suite imports the page list)."""
+    Before django.setup(); not on import (the test suite imports the page list). The services
+    default to BENCH_DATABASE_URL and BENCH_REDIS_URL."""
     os.environ.update(
         {
             "DEBUG": "false",
             "BENCHMARK": "true",
-            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gilde_bench"),
-            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+            "DATABASE_URL": database
+            or os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gilde_bench"),
+            "REDIS_URL": redis or os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
             "ALLOWED_HOSTS": "127.0.0.1",
             # Plain http on the loopback; what a TLS proxy in front would add is not the app's time.
             "SECURE_SSL_REDIRECT": "false",
-            "GILDE_VAR_DIR": os.environ.get("GILDE_VAR_DIR", str(ROOT / "var" / "bench")),
+            "GILDE_VAR_DIR": os.environ.get("GILDE_VAR_DIR", str(ROOT / "var" / var)),
         }
     )
     os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))

@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pytest_configure(config: pytest.Config) -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+    config.addinivalue_line(
+        "markers", "reliability: load and fault scenarios (issue 10; README, Reliability under load and faults)"
+    )
     # The suite runs against the real services, never SQLite or an in-memory broker.
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise pytest.UsageError("Tests need PostgreSQL: set DATABASE_URL (make test does).")
