@@ -53,7 +53,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def community_outbox(request: HttpRequest, slug: str) -> HttpResponse:
-    community = get_object_or_404(Community, slug=slug)
+    # Like every page of a community (members.permissions.community_for): one switched off is gone.
+    community = get_object_or_404(Community, slug=slug, active=True)
     if not can_see_outbox(request.user, community):
         raise PermissionDenied
     status = request.GET.get("status")
