@@ -240,7 +240,7 @@ def invitations_send(*, community: Community, rows: list[InviteRow], invited_by:
     Community.objects.select_for_update().filter(pk=community.pk).first()
     good = [row for row in rows_check(community=community, rows=rows) if row.ok]
     expires = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-    invitations = Invitation.objects.bulk_create(
+    made = [
         Invitation(
             community=community,
             email=row.email,
@@ -255,6 +255,15 @@ def invitations_send(*, community: Community, rows: list[InviteRow], invited_by:
             expires_at=expires,
         )
         for row in good
+    ]
+    # ON CONFLICT DO NOTHING: two addresses the check took for different can be one to the
+    # database, whose lower() is not Python's ("İ" is "i" to PostgreSQL, "i̇" to Python); the
+    # second is skipped instead of failing the whole list. Read back by token: those sent.
+    Invitation.objects.bulk_create(made, ignore_conflicts=True)
+    invitations = list(
+        Invitation.objects.filter(token__in=[invitation.token for invitation in made])
+        .select_related("community", "invited_by")
+        .order_by("pk")
     )
     for invitation in invitations:
         _queue_mail(invitation)
