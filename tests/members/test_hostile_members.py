@@ -165,6 +165,21 @@ def test_a_tampered_or_stale_preview_sends_nothing(client, community, facilitato
     assert changed_tables(before) == ["django_session"] or changed_tables(before) == []
 
 
+def test_two_addresses_the_database_takes_for_one_are_invited_once(client, community, facilitator):
+    """Python lowers "İ" to "i̇", PostgreSQL to "i": the preview saw two addresses, the unique
+    index one, and sending the list was a 500 (an IntegrityError) that sent nothing."""
+    response = client.post(
+        reverse("invitations", args=[community.slug]),
+        {"addresses": "a@İx.org\na@ix.org\nb@example.org", "role": "intern"},
+    )
+    response = client.post(
+        reverse("invitations", args=[community.slug]), {"confirm": "1", "payload": payload(response.text)}, follow=True
+    )
+    assert response.status_code == 200
+    assert "2 uitnodigingen verstuurd." in response.text
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == ["a@İx.org", "b@example.org"]
+
+
 def test_a_script_in_a_pasted_name_is_shown_as_text_in_the_preview(client, community, facilitator):
     response = client.post(
         reverse("invitations", args=[community.slug]),
@@ -323,3 +338,15 @@ def test_erasing_an_account_needs_its_exact_address(client, zoe, typed, language
         assert response.status_code == 400
         assert_rejected_cleanly(response, before, language)
         assert_escaped(response.text)
+
+
+def test_the_data_export_is_a_download_no_browser_runs_as_a_page(client):
+    """The JSON holds what people typed as typed (a name with <script>): it must never be read
+    as HTML, so it is JSON, an attachment, and the browser may not guess otherwise."""
+    person = UserFactory(full_name=SCRIPT)
+    client.force_login(person)
+    response = client.get(reverse("my_data_export"))
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.json()["account"]["full_name"] == SCRIPT
