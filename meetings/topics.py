@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -22,6 +22,19 @@ BACKLOG_PAGE = 25
 PLANNED_SHOWN = 20
 
 
+def _title_taken_in_turn(community: Community, title: str) -> None:
+    """Suggestions of one title in one community take turns until their transactions end: two at
+    once (interns answering a survey together) would each find no open topic and make one. A
+    lock on the title, as the open-topic lookup compares it (upper case), not on the community.
+    SQLite (embedded mode) runs one writing transaction at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended('topic:' || %s || ':' || UPPER(%s), 0))",
+                [community.pk, title],
+            )
+
+
 @transaction.atomic
 def topic_suggest(
     *, community: Community, title: str, by: User | None, description: str = "", source: str = TopicSource.MEMBER
@@ -31,6 +44,7 @@ def topic_suggest(
     title = " ".join(title.split())[:200]
     if not title:
         raise ValidationError(_("Give the topic a title."))
+    _title_taken_in_turn(community, title)
     existing = Topic.objects.filter(community=community, status=TopicStatus.OPEN, title__iexact=title).first()
     if existing:
         if by is not None:

@@ -1,8 +1,10 @@
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -232,3 +234,26 @@ def test_a_topic_planned_into_a_draft_is_announced_when_the_meeting_is_published
     assert list(Notification.objects.filter(kind="topic.planned").values_list("recipient", flat=True)) == [asker.pk]
     with pytest.raises(ValidationError, match="upcoming meeting"):
         topic_plan(topic=topic, meeting=MeetingFactory(community=community, status="cancelled"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_topic_suggested_at_the_same_moment_by_many_is_one_topic_with_their_votes(community):
+    # Found by make load: interns answering a survey at once asked for the same topic, and two
+    # of them each found no open topic of that title and made one.
+    people = [member(community) for _ in range(8)]
+    start = threading.Barrier(len(people))
+
+    def suggest(person) -> None:
+        start.wait()
+        try:
+            topic_suggest(community=community, title="Storingen zoeken met de scope", by=person)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=suggest, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (topic,) = Topic.objects.filter(community=community)
+    assert set(topic.votes.values_list("user", flat=True)) == {person.pk for person in people}
