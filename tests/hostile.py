@@ -212,11 +212,12 @@ def error_messages(page: str) -> list[str]:
     return [message for message in found if message]
 
 
-_PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|\\?\{\w*\\?\}")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdfr]|\{\w*\}")
 
 
 def _pattern(message: str) -> str:
-    return _PLACEHOLDER.sub(".+?", re.escape(" ".join(message.split())))
+    """The message as a regular expression, each placeholder standing for any text."""
+    return ".+?".join(re.escape(part) for part in _PLACEHOLDER.split(" ".join(message.split())))
 
 
 @cache
