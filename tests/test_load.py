@@ -27,6 +27,7 @@ CHECKS = [
     "reminders",
     "outbox rows not sent",
     "e-mails received",
+    "outbox rows written while Redis was down",
     "requested topics in the backlog",
 ]
 
