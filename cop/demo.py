@@ -152,7 +152,8 @@ SCHOOLS = {
 }
 # Each intern's internship: (started, in months back; how many months it lasts). They start on
 # the 20th, after that month's meeting (the first Tuesday), so their first meeting is the next
-# one; 0 means they joined a few days ago. A BBL apprentice works and learns for years.
+# one; 0 means they joined a few days ago, after this month's meeting if it was held
+# (_joined_lately). A BBL apprentice works and learns for years.
 INTERNSHIPS = {
     "Ilias Bakker": (13, 36),
     "Daan Kok": (5, 10),
@@ -249,18 +250,26 @@ def _person_upsert(person: Person, *, password: str) -> User:
     return user
 
 
-def _membership_details(slug: str, role: str, full_name: str, *, today: date) -> dict:
-    """When the person joined, and for an intern the internship: back-dated, see INTERNSHIPS."""
+def _joined_lately(*, today: date, now: datetime) -> datetime:
+    """When the newest interns joined: a few days ago, but this month (last month's ladder does
+    not count them yet), and after this month's meeting if it has begun, so that they have not
+    been to one yet (newcomers) whatever day of the month it is."""
+    from meetings.demo import LENGTH, meeting_start  # noqa: PLC0415 (cop does not depend on meetings at import)
+
+    joined = datetime.combine(
+        max(today - timedelta(days=4), today.replace(day=1)), time(), tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+    meeting = meeting_start(0, today=today)
+    return max(joined, min(meeting + LENGTH, now)) if meeting <= now else joined
+
+
+def _membership_details(slug: str, role: str, full_name: str, *, today: date, lately: datetime) -> dict:
+    """When the person joined, and for an intern the internship: back-dated, see INTERNSHIPS
+    (0 months back: at `lately`)."""
     if role != Role.INTERN:
         return {"role": role, "joined_at": at_month(STARTED[slug], 10, today=today)}
     months_back, length = INTERNSHIPS[full_name]
-    # A few days ago, but this month: last month's ladder does not count them yet.
-    lately = max(today - timedelta(days=4), today.replace(day=1))
-    joined = (
-        at_month(months_back, 20, today=today)
-        if months_back
-        else datetime.combine(lately, time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    )
+    joined = at_month(months_back, 20, today=today) if months_back else lately
     school, programme = SCHOOLS[slug]
     return {
         "role": role,
@@ -283,7 +292,9 @@ def seed_demo() -> list[tuple[str, str]]:
             slug=data["slug"], defaults={key: value for key, value in data.items() if key != "slug"}
         )
         communities[community.slug] = community
-    today = timezone.localdate()
+    now = timezone.localtime()
+    today = now.date()
+    lately = _joined_lately(today=today, now=now)
     password = _password_hash()
     for person in [*PEOPLE, *_extra_people()]:
         user = _person_upsert(person, password=password)
@@ -293,7 +304,7 @@ def seed_demo() -> list[tuple[str, str]]:
                 community=communities[slug],
                 left_at=None,
                 alumni_at=None,
-                defaults=_membership_details(slug, role, person.full_name, today=today),
+                defaults=_membership_details(slug, role, person.full_name, today=today, lately=lately),
             )
     for departure in DEPARTED:
         user = _person_upsert(Person(departure.email, departure.full_name), password=password)

@@ -103,12 +103,16 @@ def seed(communities: list[Community]) -> None:
             chosen = set(draw.sample(willing, min(count, len(willing))))
             for position, person in enumerate(attendees):
                 answered = person in chosen
+                # Hours after the meeting, one after the other; after one that just ended, by now.
+                after = min(
+                    timedelta(hours=2 + position), (now - survey.opens_at) * (position + 1) / (len(attendees) + 1)
+                )
                 invite = SurveyInvite(
                     survey=survey,
                     user=person,
                     created_at=survey.opens_at,
                     reminders_sent=0 if answered else 2,
-                    responded_at=survey.opens_at + timedelta(hours=2 + position) if answered else None,
+                    responded_at=survey.opens_at + after if answered else None,
                 )
                 invites.append(invite)
                 if answered:
@@ -161,7 +165,7 @@ def _answer(response: SurveyResponse, question: SurveyQuestion, pick: int, theme
 
 def _stage_check(community: Community, now: timezone.datetime) -> None:
     """The facilitator's own template and a monthly pulse to the interns, sent last week (not
-    where nobody facilitates)."""
+    where nobody facilitates): to those who were interns then, not to one who joined since."""
     facilitator = Membership.objects.current().filter(community=community, role=Role.FACILITATOR).first()
     if facilitator is None:
         return
@@ -173,7 +177,8 @@ def _stage_check(community: Community, now: timezone.datetime) -> None:
         )
     if Survey.objects.filter(community=community, kind=SurveyKind.PULSE).exists():
         return
-    interns = Membership.objects.current().filter(community=community, role=Role.INTERN)
+    sent = now - timedelta(days=6)
+    interns = Membership.objects.current().filter(community=community, role=Role.INTERN, joined_at__lte=sent)
     people = list(User.objects.filter(pk__in=interns.values("user_id")).order_by("pk"))
     survey = survey_create(
         template=template,
@@ -183,7 +188,7 @@ def _stage_check(community: Community, now: timezone.datetime) -> None:
         anonymous=True,
         audience_role=Role.INTERN,
         created_by=facilitator.user,
-        opens_at=now - timedelta(days=6),
+        opens_at=sent,
         closes_at=now + timedelta(days=8),
     )
     questions = list(survey.questions.all())

@@ -5,7 +5,9 @@ the themes of their meetings.
 
 Who came follows from when they joined (cop/demo.py) and their role: a new intern comes to their
 first two meetings (newcomer, observer, participant on the ladder), colleagues and mentors now
-and then, a host always. Projectmanagement, the community that fell quiet, follows its own table.
+and then, a host always, and never fewer than three who came before (feedback/demo.py leaves a
+first-timer's survey unanswered: every survey gets answers enough to show, whatever the month).
+Projectmanagement, the community that fell quiet, follows its own table.
 
 Rows are found by (community, start) and (meeting, person), and new ones are written in bulk, so
 seeding twice changes nothing and stays quick. Written directly, not through the services: a
@@ -39,6 +41,8 @@ from members.models import Membership, Role
 
 MONTHS_BACK, MONTHS_AHEAD = 14, 6
 PUBLISHED_AHEAD = 3  # the next three meetings are published, later ones are drafts
+STARTS, LENGTH = time(16, 0), timedelta(minutes=90)
+REGULARS = 3  # at least this many who came before come to each meeting (the survey threshold)
 
 # Themes by month, in turn; a month whose meeting took up a topic from the backlog has that topic.
 THEMES = {
@@ -168,6 +172,11 @@ def meeting_day(months_back: int, *, today: date) -> date:
     return today.replace(day=1) - relativedelta(months=months_back) + relativedelta(weekday=TU(1))
 
 
+def meeting_start(months_back: int, *, today: date) -> datetime:
+    """When the monthly meeting `months_back` months before this one begins, in the organisation's zone."""
+    return datetime.combine(meeting_day(months_back, today=today), STARTS, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 def _months(community: Community) -> list[int]:
     if community.slug == QUIET:
         return sorted(FADING, reverse=True)
@@ -175,7 +184,6 @@ def _months(community: Community) -> list[int]:
 
 
 def seed(communities: list[Community]) -> None:
-    zone = ZoneInfo(settings.TIME_ZONE)
     today = timezone.localdate()
     now = timezone.now()
     for community in communities:
@@ -185,8 +193,9 @@ def seed(communities: list[Community]) -> None:
         meetings, upcoming = {}, 0
         rsvps, attendance = [], []
         seen: dict[int, int] = {}  # meetings each membership could have come to so far
+        regulars: set[int] = set()  # memberships that came to one of them
         for number, months_back in enumerate(_months(community)):
-            starts = datetime.combine(meeting_day(months_back, today=today), time(16, 0), tzinfo=zone)
+            starts = meeting_start(months_back, today=today)
             past = starts < now
             there = [m for m in memberships if m.joined_at < starts and _stayed(m, starts)]
             facilitator = next((m.user for m in there if m.role == Role.FACILITATOR), None)
@@ -206,7 +215,7 @@ def seed(communities: list[Community]) -> None:
                     "title": theme,
                     "theme": theme,
                     "format": meeting_format,
-                    "ends_at": starts + timedelta(minutes=90),
+                    "ends_at": starts + LENGTH,
                     "place": "Bouwkeet, project De Werf" if community.slug == QUIET else "Kantine, hoofdgebouw",
                     "agenda": "16:00 Welkom en koffie\n16:15 Thema\n17:00 Wat nemen we mee?\n17:30 Afsluiting",
                     "host": host,
@@ -223,7 +232,7 @@ def seed(communities: list[Community]) -> None:
             if not past:
                 rsvps += _answers_ahead(meeting, [m for m in there if m.left_at is None], number)
                 continue
-            came = _came(community, there, seen, host=host, day=starts.date(), months_back=months_back)
+            came = _came(community, there, seen, regulars, host=host, day=starts.date(), months_back=months_back)
             rsvps += _answers_after(meeting, there, came)
             attendance += [
                 Attendance(meeting=meeting, user=m.user, checked_in_by=facilitator, created_at=starts) for m in came
@@ -242,21 +251,35 @@ def _stayed(membership: Membership, moment: datetime) -> bool:
 
 
 def _came(
-    community: Community, there: list[Membership], seen: dict[int, int], *, host, day: date, months_back: int
+    community: Community,
+    there: list[Membership],
+    seen: dict[int, int],
+    regulars: set[int],
+    *,
+    host,
+    day: date,
+    months_back: int,
 ) -> list[Membership]:
     """Who came to a past meeting: by chance and role, a new intern to their first two, the host
-    always; for Projectmanagement, as FADING says."""
+    always, and at least REGULARS of those who came before (at the first meeting, anyone): when
+    chance brings fewer, those nearest to coming come too. For Projectmanagement, as FADING says.
+    `seen` and `regulars` are updated for the next meeting."""
     if community.slug == QUIET:
         return [m for m in there if m.user.full_name in FADING[months_back]]
-    came = []
+    came, away = set(), []
     for membership in there:
         nth = seen.get(membership.pk, 0)
         seen[membership.pk] = nth + 1
         first_two = membership.role == Role.INTERN and nth < 2
         chance = Random(f"{membership.user.email}:{day}").random()  # noqa: S311 (demo data, not security)
         if first_two or membership.user == host or chance < COMES[membership.role]:
-            came.append(membership)
-    return came
+            came.add(membership.pk)
+        elif membership.pk in regulars or not regulars:
+            away.append((chance - COMES[membership.role], membership.pk))
+    known = len(came & regulars) if regulars else len(came)
+    came.update(pk for _margin, pk in sorted(away)[: max(REGULARS - known, 0)])
+    regulars.update(came)
+    return [m for m in there if m.pk in came]
 
 
 def _answers_after(meeting: Meeting, there: list[Membership], came: list[Membership]) -> list[Rsvp]:

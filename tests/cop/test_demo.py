@@ -1,6 +1,11 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.db.models import Count, F
 from django.utils import timezone
 
 from cop.demo import DEMO_PASSWORD
@@ -191,6 +196,47 @@ def test_the_ladder_has_the_last_twelve_months_with_members_moving_towards_the_c
     quiet = Community.objects.get(slug="projectmanagement")
     up, _same, down = moved_towards_core(community_ids=[quiet.pk], since=months[0], until=this_month)[quiet.pk]
     assert down > up
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # The day after February's meeting (its first Tuesday), in a month where chance alone
+        # brought two people to a meeting of Communicatie a year before.
+        datetime(2027, 2, 3, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam")),
+        # The 1st is June's first Tuesday: its meeting ended half an hour ago.
+        datetime(2027, 6, 1, 18, 0, tzinfo=ZoneInfo("Europe/Amsterdam")),
+    ],
+)
+def test_the_demo_tells_the_same_story_on_the_days_after_a_meeting(moment):
+    from cop.demo import INTERNSHIPS  # noqa: PLC0415
+    from feedback.models import Survey, SurveyInvite  # noqa: PLC0415
+    from members.ladder import month_start  # noqa: PLC0415
+    from members.models import ParticipationLevel  # noqa: PLC0415
+
+    with time_machine.travel(moment, tick=True):
+        call_command("seed_demo", force=True)
+        now = timezone.now()
+    this_month = month_start(moment.date())
+    # Those who joined this week have not been to a meeting nor been asked anything yet: newcomers.
+    newest = User.objects.filter(full_name__in=[name for name, (back, _length) in INTERNSHIPS.items() if back == 0])
+    assert newest.count() == 4
+    assert not SurveyInvite.objects.filter(user__in=newest).exists()
+    assert set(ParticipationLevel.objects.filter(user__in=newest).values_list("month", "level")) == {
+        (this_month, "newcomer")
+    }
+    # Every survey after a meeting has answers enough to show, but Projectmanagement's last three.
+    quiet = Survey.objects.filter(community__slug="projectmanagement").order_by("-meeting__starts_at")[:3]
+    answered = (
+        Survey.objects.filter(meeting__isnull=False)
+        .exclude(pk__in=[survey.pk for survey in quiet])
+        .annotate(n=Count("responses"))
+        .values_list("n", flat=True)
+    )
+    assert min(answered) >= 3
+    # Nobody answered before the meeting ended, nor after now.
+    assert not SurveyInvite.objects.filter(responded_at__lt=F("survey__opens_at")).exists()
+    assert not SurveyInvite.objects.filter(responded_at__gt=now).exists()
 
 
 def test_the_manager_sees_every_dashboard_section_filled_and_the_quiet_community_alone(client):
