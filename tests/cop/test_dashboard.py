@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from cop.dashboard import metrics
 from cop.dashboard.board import Dashboard
@@ -20,6 +21,15 @@ pytestmark = pytest.mark.django_db
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=ZONE)
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_now():
+    """The world is built at fixed 2026 dates around NOW, and the pages and the warming job read
+    the clock: every test here runs at NOW (the clock ticking from there), so a meeting planned
+    for December stays planned and September stays in the last three months whatever today is."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def at(month: int, day: int, year: int = 2026) -> datetime:

@@ -1,8 +1,10 @@
 import re
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -204,18 +206,21 @@ def test_members_of_other_communities_cannot_see_or_vote(client, community):
 
 
 def test_a_meeting_planned_from_a_backlog_topic_takes_its_theme_and_plans_it(client, community):
-    topic, _ = topic_suggest(community=community, title="Hoe geef je constructieve feedback?", by=member(community))
-    client.force_login(member(community, Role.FACILITATOR))
-    response = client.post(
-        reverse("meeting_create", args=[community.slug]),
-        {
-            "title": "Maandelijkse bijeenkomst februari",
-            "from_topic": topic.pk,
-            "format": "monthly",
-            "starts_at": "2027-02-02T16:00",
-            "ends_at": "2027-02-02T17:30",
-        },
-    )
+    # A topic is planned into an upcoming meeting only: February's, asked in January.
+    with time_machine.travel(datetime(2027, 1, 20, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=True):
+        title = "Hoe geef je constructieve feedback?"
+        topic, _ = topic_suggest(community=community, title=title, by=member(community))
+        client.force_login(member(community, Role.FACILITATOR))
+        response = client.post(
+            reverse("meeting_create", args=[community.slug]),
+            {
+                "title": "Maandelijkse bijeenkomst februari",
+                "from_topic": topic.pk,
+                "format": "monthly",
+                "starts_at": "2027-02-02T16:00",
+                "ends_at": "2027-02-02T17:30",
+            },
+        )
     assert response.status_code == 302
     topic.refresh_from_db()
     assert topic.status == "planned"

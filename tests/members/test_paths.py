@@ -2,9 +2,11 @@
 words for the evidence, and fixed query counts. Other people's levels exist in every test, so a
 page that leaked them would show them."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +18,17 @@ from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory,
 
 pytestmark = pytest.mark.django_db
 
-MONTHS = path_months()  # the last twelve, this one last
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+MONTHS = path_months(today=NOW.date())  # the last twelve, this one last
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_now():
+    """MONTHS are worked out once, and the pages work out theirs when asked: every test here runs
+    at NOW (the clock ticking from there), so both are the same twelve months even when a test
+    run crosses the end of a month."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
