@@ -139,6 +139,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions live in the database and are read through the cache (cop.sessions): one query less on
+# every signed-in page. A cached session is kept at most this long (a logout that could not reach
+# Redis is honoured within it).
+SESSION_ENGINE = "cop.sessions"
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 3600, minimum=1)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Embedded mode: no broker, so tasks run in the process that queues them.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 
+from django.core.cache import cache as django_cache
 from django.db import connection, transaction
 from django.utils.translation import trans_real
 from hypothesis import HealthCheck, settings
@@ -182,13 +183,16 @@ class _Undo(Exception):  # noqa: N818 (not an error: the way out of the savepoin
 @contextmanager
 def rolled_back() -> Iterator[None]:
     """One hypothesis example in a savepoint that is rolled back: the next starts from the same
-    rows (a test function's examples share its database transaction)."""
+    rows (a test function's examples share its database transaction). The cache is emptied with
+    it: what it holds (sessions among them) may name rows that are gone."""
     try:
         with transaction.atomic():
             yield
             raise _Undo  # noqa: TRY301 (the way out, rolling the savepoint back)
     except _Undo:
         pass
+    finally:
+        django_cache.clear()
 
 
 # What the page says -------------------------------------------------------------------------

@@ -3,6 +3,7 @@ quick miss rather than a hung page."""
 
 import time
 
+import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCacheClient
 
@@ -32,3 +33,36 @@ def test_an_unreachable_redis_is_a_miss_within_about_a_second(settings):
     started = time.monotonic()
     assert cache_or(lambda: caches["down"].get("anything"), "missed") == "missed"
     assert time.monotonic() - started < 3
+
+
+def test_an_outage_is_an_empty_cache_that_keeps_nothing(settings):
+    settings.CACHES = {
+        "default": settings.CACHES["default"],
+        "down": {"BACKEND": "cop.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},  # refuses
+    }
+    down = caches["down"]
+    assert down.add("lock", 1) is True  # allauth's rate-limit lock is taken, so a login goes on
+    down.set("k", "v")
+    assert down.get("k", "missed") == "missed"
+    assert down.get_many(["k"]) == {}
+    assert "k" not in down
+    assert down.delete("k") is False
+    with pytest.raises(ValueError, match="not found"):
+        down.incr("k")
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_few_seconds(settings, monkeypatch):
+    settings.CACHES = {
+        "default": settings.CACHES["default"],
+        "down": {"BACKEND": "cop.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    down = caches["down"]
+    tries = []
+    real = down._cache.get
+    monkeypatch.setattr(down._cache, "get", lambda *args: tries.append(1) or real(*args))
+    for _ in range(5):
+        down.get("k")
+    assert len(tries) == 1
+    monkeypatch.setattr(time, "monotonic", lambda: down._down_until + 0.1)
+    down.get("k")
+    assert len(tries) == 2

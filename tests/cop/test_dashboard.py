@@ -360,20 +360,20 @@ def manager():
 
 def test_the_manager_sees_every_community_and_exact_figures(client, world, manager, django_assert_num_queries):
     client.force_login(manager)
-    with django_assert_num_queries(23):  # session, user, communities, roles; 19 for the figures
+    with django_assert_num_queries(22):  # user, communities, roles; 19 for the figures
         response = client.get("/dashboard/", {"months": 3}, headers={"accept-language": "en"})
     assert response.status_code == 200
     page = response.content.decode()
     for name in ("A", "B", "C"):
         assert f">{name}</a>" in page
     assert "no one's own answers are shown here" in page  # aggregates only, and it says so
-    with django_assert_num_queries(4):  # the figures again within DASHBOARD_CACHE_SECONDS: cached
+    with django_assert_num_queries(3):  # the figures again within DASHBOARD_CACHE_SECONDS: cached
         client.get("/dashboard/", {"months": 3}, headers={"accept-language": "en"})
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         response = client.get("/dashboard/", {"community": world["a"].slug})
     assert response.context["board"].single == world["a"]
     # Cached, its meetings one by one included; the viewer's links are worked out again.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/dashboard/", {"community": world["a"].slug})
 
 
@@ -520,12 +520,12 @@ def test_the_warming_job_computes_the_organisation_view_before_a_manager_asks(
     # Two languages: the organisation over four periods, and A, B and C each over three months.
     assert dashboard_warm() == 2 * (4 + 3)
     client.force_login(manager)
-    with django_assert_num_queries(4):  # session, user, communities, roles: no figure computed
+    with django_assert_num_queries(3):  # user, communities, roles: no figure computed
         response = client.get("/dashboard/", {"months": 12}, headers={"accept-language": "en"})
     assert response.context["board"].totals["held"] == 6  # A: 4 with August's, B: 1, C: 1
     # A's facilitator opens their own dashboard: from the cache too.
     client.force_login(world["f"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/dashboard/", headers={"accept-language": "nl"})
     assert [community.name for community in response.context["board"].communities] == ["A"]
 

@@ -124,11 +124,11 @@ def test_the_dashboard_costs_the_same_queries_on_scale_data(client, django_asser
     client.force_login(User.objects.get(email=BENCH_MANAGER))
     client.get("/dashboard/")
     # The same literals as tests/cop/test_dashboard.py on three hand-built communities.
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(22):
         response = client.get("/dashboard/", {"months": 12})
     assert response.status_code == 200
     assert len(response.context["board"].communities) == plan_for(0.04).communities
     one = Community.objects.order_by("pk").first()
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         response = client.get("/dashboard/", {"community": one.slug})
     assert response.status_code == 200

@@ -452,12 +452,12 @@ def test_the_wall_runs_a_fixed_number_of_queries(client, community, django_asser
             if fan.pk != success.author_id:
                 kudos_toggle(success=success, user=fan, give=True)
     client.force_login(people[0])
-    # session, user, community, standing, how many successes, a page of them
-    with django_assert_num_queries(6):
+    # user, community, standing, how many successes, a page of them
+    with django_assert_num_queries(5):
         page = client.get(reverse("success_wall", args=[community.slug])).text
     assert page.count('<li id="success-') == min(count, 24)
     client.force_login(UserFactory(is_manager=True))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         page = client.get(reverse("success_wall", args=[community.slug]), {"page": "2"}).text
     assert page.count('<li id="success-') == max(count - 24, 1)
 
@@ -469,8 +469,8 @@ def test_the_share_page_runs_a_fixed_number_of_queries(client, community, django
         MeetingFactory(community=community, starts_at=timezone.now() - timedelta(days=n + 1))
         Topic.objects.create(community=community, title=f"Onderwerp {n}")
     client.force_login(member(community))
-    # session, user, community, standing; the form's people, meetings and topics
-    with django_assert_num_queries(7):
+    # user, community, standing; the form's people, meetings and topics
+    with django_assert_num_queries(6):
         page = client.get(reverse("success_share", args=[community.slug])).text
     # everyone (and the person sharing), the meetings and the topics, each with "none" first
     assert page.count("<option ") == (count + 2) + (count + 1) + (count + 1)
@@ -576,7 +576,7 @@ def test_the_kudos_partial_runs_a_fixed_number_of_queries(client, community, dja
         kudos_toggle(success=success, user=member(community), give=True)
     client.force_login(member(community))
     url = reverse("success_kudos", args=[community.slug, success.pk])
-    # session, user, community, standing, the success, the kudos (insert, on conflict nothing), the success again
-    with django_assert_num_queries(7):
+    # user, community, standing, the success, the kudos (insert, on conflict nothing), the success again
+    with django_assert_num_queries(6):
         response = client.post(url, {"give": "1"}, headers={"HX-Request": "true"})
     assert '<span class="kudos__count">6</span>' in response.text

@@ -66,8 +66,8 @@ def test_home_query_count_does_not_grow_with_communities(client, django_assert_n
     for _ in range(communities):
         MembershipFactory(user=user, role=Role.INTERN)
     client.force_login(user)
-    # session, user, memberships with their communities
-    with django_assert_num_queries(3):
+    # user, memberships with their communities
+    with django_assert_num_queries(2):
         response = client.get(reverse("home"))
     assert response.text.count('class="badge"') == communities
 

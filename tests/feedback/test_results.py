@@ -205,9 +205,9 @@ def test_results_page_queries_do_not_grow_with_responses(client, community, faci
     bulk_answers(large, 500)
     client.force_login(facilitator)
     for survey in (small, large):
-        # session, user, community, standing, survey, invites, responses, questions, numbers and
+        # user, community, standing, survey, invites, responses, questions, numbers and
         # answered per question, choices, texts, who has not answered
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(11):
             page = client.get(reverse("survey_results", args=["auto", survey.pk]))
         assert page.status_code == 200
 
@@ -219,8 +219,8 @@ def test_trend_page_queries_and_size_do_not_grow_with_meetings(
     for _ in range(count):
         bulk_answers(survey_with(community, meeting=ended_meeting(community, hours_ago=48)), 3)
     client.force_login(facilitator)
-    # session, user, community, standing; the surveys with their invitations, the shown ratings
-    with django_assert_num_queries(6):
+    # user, community, standing; the surveys with their invitations, the shown ratings
+    with django_assert_num_queries(5):
         page = client.get(reverse("survey_trend", args=["auto"])).text
     assert page.count("too few answers") == 0
     # A column per month of the period (two charts), however many meetings; twenty of them a page.

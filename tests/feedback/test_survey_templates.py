@@ -348,8 +348,8 @@ def test_list_page_runs_a_fixed_number_of_queries(client, community, facilitator
             question_add(template=own, type="short", text=f"Vraag {i}", choices=[])
     template_create(community=CommunityFactory(), name="Van een ander")
     client.force_login(facilitator)
-    # session, user, community, standing, default template, its questions, own templates with counts
-    with django_assert_num_queries(7):
+    # user, community, standing, default template, its questions, own templates with counts
+    with django_assert_num_queries(6):
         page = client.get(url("survey_templates", community)).text
     assert page.count('class="template-list__item"') == count
     assert "Van een ander" not in page
@@ -362,8 +362,8 @@ def test_edit_page_runs_a_fixed_number_of_queries(client, community, facilitator
     for i in range(count):
         question_add(template=template, type="single", text=f"Vraag {i}", choices=["Ja", "Nee"])
     client.force_login(facilitator)
-    # session, user, community, standing, template, its questions
-    with django_assert_num_queries(6):
+    # user, community, standing, template, its questions
+    with django_assert_num_queries(5):
         page = client.get(url("survey_template_edit", community, template.pk)).text
     assert page.count('class="card question-item"') == count
 

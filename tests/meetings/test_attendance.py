@@ -30,8 +30,8 @@ def test_attendance_list_runs_a_fixed_number_of_queries_going_first(client, meet
     Attendance.objects.create(meeting=meeting, user=people[0])
     client.force_login(facilitator)
     checkin_code_show(meeting=meeting)
-    # session, user, meeting with counts, standing, the list's counts, its page
-    with django_assert_num_queries(6):
+    # user, meeting with counts, standing, the list's counts, its page
+    with django_assert_num_queries(5):
         page = client.get(reverse("meeting_attendance", args=[meeting.pk])).text
     assert page.count('<li id="attendance-') == count + 1  # a small community: everyone
     if count > 1:  # the one who said "going" comes first
@@ -82,7 +82,7 @@ def test_a_large_communitys_list_shows_those_expected_and_the_rest_behind_search
     client, meeting, large, django_assert_num_queries, query, names, note
 ):
     client.force_login(large["Facilitator"])
-    with django_assert_num_queries(6):  # as in a small community
+    with django_assert_num_queries(5):  # as in a small community
         page = client.get(reverse("meeting_attendance", args=[meeting.pk]) + query).text
     assert _names(page) == names
     assert note in page
@@ -106,8 +106,8 @@ def test_ticking_with_htmx_returns_the_row_and_records_who_ticked(client, meetin
     walk_in = MembershipFactory(community=meeting.community, role=Role.COLLEAGUE).user
     client.force_login(facilitator)
     url = reverse("meeting_attendance", args=[meeting.pk])
-    # session, user, meeting, standing, person, membership check, existing tick, savepoint and insert, the row
-    with django_assert_num_queries(11):
+    # user, meeting, standing, person, membership check, existing tick, savepoint and insert, the row
+    with django_assert_num_queries(10):
         row = client.post(url, {"present": walk_in.pk}, headers={"HX-Request": "true"}).text
     assert row.lstrip().startswith(f'<li id="attendance-{walk_in.pk}" class="attendance-row attendance-row--present"')
     assert f'<button name="absent" value="{walk_in.pk}"' in row

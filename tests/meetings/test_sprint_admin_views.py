@@ -308,18 +308,18 @@ def test_the_screen_region_costs_a_fixed_number_of_queries(
     sprint.round_next(board=board)
     client.force_login(facilitator)
     url = reverse("sprint_screen", args=[board.meeting_id])
-    # session, user, board with meeting and community, standing, rounds, progress
-    with django_assert_num_queries(6):
+    # user, board with meeting and community, standing, rounds, progress
+    with django_assert_num_queries(5):
         partial = client.get(url, {"v": "0", "left": "300"}, headers=HTMX)
     assert partial.text.lstrip().startswith('<section id="sprint-live"')
     assert partial.text.count('<th scope="row">Group ') == groups
     assert "5:00" in partial.text or "4:59" in partial.text
     sprint.reveal(board=board)
     # and every card, with its dots
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         partial = client.get(url, headers=HTMX)
     assert partial.text.count('class="sprint-card"') == 3 * groups
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)  # the whole page
 
 

@@ -290,15 +290,15 @@ def test_the_poll_costs_a_fixed_number_of_queries(client, board, django_assert_n
         sprint.card_add(board=board, user=people[n % 8], column=columns[n % 3], text=f"Kaart {n}")
     sprint.reveal(board=board)
     client.force_login(people[0])
-    with django_assert_num_queries(7):  # session, user, board; seat and group, rounds, cards, own dots
+    with django_assert_num_queries(6):  # user, board; seat and group, rounds, cards, own dots
         page = client.get(page_url(board)).text
     assert page.count('<li class="ps-card ') == count
     params = poll_params(page)
-    with django_assert_num_queries(3):  # session, user, board
+    with django_assert_num_queries(2):  # user, board
         response = client.get(live_url(board, **params), headers=HTMX)
     assert response.status_code == 204
     sprint.card_add(board=board, user=people[1], column="works", text="Nieuw van een ander")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(live_url(board, **params), headers=HTMX)
     assert response.status_code == 200
     assert "Nieuw van een ander" in response.text

@@ -33,14 +33,14 @@ def test_agenda_runs_a_fixed_number_of_queries(client, community, django_assert_
     MeetingFactory(title="Elders", community=CommunityFactory())  # another community's meeting
     MeetingFactory(title="Concept", community=community, status="draft")  # a draft: planners only
     client.force_login(person)
-    # session, user, memberships, upcoming, past
-    with django_assert_num_queries(5):
+    # user, memberships, upcoming, past
+    with django_assert_num_queries(4):
         page = client.get(reverse("agenda")).text
     assert page.count('class="card meeting-card') == 2 * count
     assert "Elders" not in page
     assert "Concept" not in page
-    # Again: the lists come from the cache (session, user, memberships).
-    with django_assert_num_queries(3):
+    # Again: the lists come from the cache (user, memberships).
+    with django_assert_num_queries(2):
         again = client.get(reverse("agenda")).text
     assert re.findall(r'<li class="card meeting-card.*?</li>', again, re.S) == re.findall(
         r'<li class="card meeting-card.*?</li>', page, re.S
@@ -138,8 +138,8 @@ def test_meeting_page_runs_a_fixed_number_of_queries(client, community, django_a
     for _ in range(count):
         Rsvp.objects.create(meeting=meeting, user=MembershipFactory(community=community).user, response="going")
     client.force_login(MembershipFactory(community=community, role=Role.INTERN).user)
-    # session, user, meeting with counts, standing, who is going
-    with django_assert_num_queries(5):
+    # user, meeting with counts, standing, who is going
+    with django_assert_num_queries(4):
         page = client.get(reverse("meeting_detail", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="nl").text
     assert f"{count} {'gaat' if count == 1 else 'gaan'}</h3>" in page
 

@@ -196,8 +196,8 @@ def test_my_path_runs_a_fixed_number_of_queries(client, django_assert_num_querie
         for month in MONTHS:
             stored(person, community, month, Level.OBSERVER, attended=1)
     client.force_login(person)
-    # session, user, memberships with their communities, the levels
-    with django_assert_num_queries(4):
+    # user, memberships with their communities, the levels
+    with django_assert_num_queries(3):
         response = client.get(reverse("my_path"))
     assert response.text.count("came to 1 meeting</span>") == communities * 12
 
@@ -309,8 +309,8 @@ def test_the_interns_page_runs_a_fixed_number_of_queries(client, autotechniek, d
         for month in MONTHS:
             stored(user, autotechniek, month, Level.PARTICIPANT, attended=2)
     client.force_login(mentor)
-    # session, user, community, the mentor's standing, the interns with people and mentors, levels
-    with django_assert_num_queries(6):
+    # user, community, the mentor's standing, the interns with people and mentors, levels
+    with django_assert_num_queries(5):
         response = client.get(reverse("intern_paths", args=["auto"]))
     assert response.text.count("came to 2 meetings</span>") == interns * 12
 
@@ -319,8 +319,8 @@ def test_one_members_path_runs_a_fixed_number_of_queries(client, intern, django_
     for month in MONTHS:
         stored(intern.user, intern.community, month, Level.OBSERVER, attended=1)
     client.force_login(intern.mentor)
-    # session, user, community, the mentor's standing, the intern, the levels
-    with django_assert_num_queries(6):
+    # user, community, the mentor's standing, the intern, the levels
+    with django_assert_num_queries(5):
         response = client.get(reverse("member_path", args=["auto", intern.user_id]))
     assert response.text.count("came to 1 meeting</span>") == 12
 

@@ -59,7 +59,7 @@ def test_preferences_need_a_login(client):
 def test_preferences_page_saves_the_choices(client, django_assert_num_queries):
     person = UserFactory()
     client.force_login(person)
-    with django_assert_num_queries(3):  # session, user, preferences
+    with django_assert_num_queries(2):  # user, preferences
         page = client.get(reverse("notification_preferences"), HTTP_ACCEPT_LANGUAGE="nl")
     assert "Uitnodigingen voor enquêtes" in page.text
     response = client.post(reverse("notification_preferences"), {"announcement": "on", "survey": "on"})
@@ -116,8 +116,8 @@ def test_outbox_page_runs_a_fixed_number_of_queries(client, django_assert_num_qu
     for n in range(rows):
         announcement(UserFactory(), community, occasion=str(n))
     client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR).user)
-    # session, user, community, permission, counts, rows with recipients
-    with django_assert_num_queries(6):
+    # user, community, permission, counts, rows with recipients
+    with django_assert_num_queries(5):
         response = client.get(outbox_url(community))
     assert response.text.count('class="status status--pending"') == rows
 
