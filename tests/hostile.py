@@ -135,6 +135,12 @@ nasty_choice = st.one_of(
 )
 
 nasty_value = st.one_of(nasty_text, nasty_number, nasty_datetime, nasty_choice)
+languages = st.sampled_from(["nl", "en"])
+
+
+def speak(person, language: str) -> None:
+    """The person's language for the next request (the examples of one test take turns)."""
+    type(person).objects.filter(pk=person.pk).update(language=language)
 
 
 @st.composite

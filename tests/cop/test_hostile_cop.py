@@ -36,17 +36,18 @@ from tests.hostile import (
     database_state,
     error_messages,
     form_changes,
+    languages,
     nasty_choice,
     nasty_number,
     nasty_text,
     nasty_value,
     rolled_back,
+    speak,
 )
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-languages = st.sampled_from(["nl", "en"])
 
 
 @pytest.fixture
@@ -59,10 +60,6 @@ def facilitator(client, community):
     person = MembershipFactory(community=community, role=Role.FACILITATOR).user
     client.force_login(person)
     return person
-
-
-def speak(person: User, language: str) -> None:
-    User.objects.filter(pk=person.pk).update(language=language)
 
 
 @HOSTILE

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from feedback.links import invite_link
 from feedback.models import Answer, QuestionType, SurveyInvite, SurveyTemplate, TemplateQuestion
-from members.models import Role, User
+from members.models import Role
 from tests.factories import CommunityFactory, MembershipFactory
 from tests.feedback.helpers import answer, ended_meeting, member, path, survey_with
 from tests.hostile import (
@@ -25,16 +25,17 @@ from tests.hostile import (
     database_state,
     error_messages,
     form_changes,
+    languages,
     nasty_choice,
     nasty_number,
     nasty_text,
     nasty_value,
     rolled_back,
+    speak,
 )
 
 pytestmark = pytest.mark.django_db
 
-languages = st.sampled_from(["nl", "en"])
 QUESTIONS = [
     (QuestionType.RATING, "Hoe waardevol was het?", []),
     (QuestionType.SCALE, "Zou je het aanraden?", []),
@@ -63,10 +64,6 @@ def community():
 @pytest.fixture
 def survey(community):
     return survey_with(community, meeting=ended_meeting(community), questions=QUESTIONS)
-
-
-def speak(person: User, language: str) -> None:
-    User.objects.filter(pk=person.pk).update(language=language)
 
 
 @HOSTILE

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from meetings.models import Meeting, MeetingSeries, Topic
-from members.models import Role, User
+from members.models import Role
 from tests.factories import CommunityFactory, MeetingFactory, MembershipFactory
 from tests.hostile import (
     HOSTILE,
@@ -24,6 +24,7 @@ from tests.hostile import (
     database_state,
     error_messages,
     form_changes,
+    languages,
     nasty_choice,
     nasty_date,
     nasty_datetime,
@@ -32,11 +33,11 @@ from tests.hostile import (
     nasty_time,
     nasty_value,
     rolled_back,
+    speak,
 )
 
 pytestmark = pytest.mark.django_db
 
-languages = st.sampled_from(["nl", "en"])
 nasty_url = st.one_of(
     st.sampled_from(
         [
@@ -64,10 +65,6 @@ def planner(client, community):
     person = MembershipFactory(community=community, role=Role.FACILITATOR).user
     client.force_login(person)
     return person
-
-
-def speak(person: User, language: str) -> None:
-    User.objects.filter(pk=person.pk).update(language=language)
 
 
 def local(moment) -> str:

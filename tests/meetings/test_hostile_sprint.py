@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from meetings import sprint
 from meetings.models import SprintCard, SprintColumn
-from members.models import Role, User
+from members.models import Role
 from tests.factories import MeetingFactory, MembershipFactory
 from tests.hostile import (
     HOSTILE,
@@ -20,17 +20,18 @@ from tests.hostile import (
     database_state,
     error_messages,
     form_changes,
+    languages,
     nasty_choice,
     nasty_number,
     nasty_text,
     nasty_value,
     rolled_back,
+    speak,
 )
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-languages = st.sampled_from(["nl", "en"])
 
 
 @pytest.fixture
@@ -46,10 +47,6 @@ def board():
     sprint.card_add(board=board, user=person, column=SprintColumn.PITFALL, text="Geen tijd")
     board.facilitator, board.person = facilitator, person
     return board
-
-
-def speak(person: User, language: str) -> None:
-    User.objects.filter(pk=person.pk).update(language=language)
 
 
 CARD_FIELDS = {"column": nasty_choice, "text": nasty_text, "answers": nasty_number}

@@ -18,13 +18,13 @@ from tests.hostile import (
     assert_rejected_cleanly,
     database_state,
     form_changes,
+    languages,
     nasty_text,
     rolled_back,
 )
 
 pytestmark = pytest.mark.django_db
 
-languages = st.sampled_from(["nl", "en"])
 address = st.one_of(nasty_text, st.emails().map(str), st.just("zoe@example.org"))
 
 

@@ -25,17 +25,17 @@ from tests.hostile import (
     database_state,
     error_messages,
     form_changes,
+    languages,
     nasty_choice,
     nasty_date,
     nasty_number,
     nasty_text,
     nasty_value,
     rolled_back,
+    speak,
 )
 
 pytestmark = pytest.mark.django_db
-
-languages = st.sampled_from(["nl", "en"])
 
 
 @pytest.fixture
@@ -48,10 +48,6 @@ def facilitator(client, community):
     person = MembershipFactory(community=community, role=Role.FACILITATOR).user
     client.force_login(person)
     return person
-
-
-def speak(person: User, language: str) -> None:
-    User.objects.filter(pk=person.pk).update(language=language)
 
 
 def payload(page: str) -> str | None:
