@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.csp import CSP
@@ -76,12 +77,15 @@ def language_set(request: HttpRequest) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500. A database that cannot be reached (a restart, a failover) answers 503 with
     Retry-After, which browsers show as "back in a moment" and load balancers retry; anything else
-    is a 500. Both pages render without a request context: they must not need the database."""
+    is a 500. Both pages render without a request context: they must not need the database. The
+    language switch gets what it needs (the form's token from the cookie, the page to come back to),
+    without which it answered "the form has expired"."""
+    context = {"request": request, "csrf_token": get_token(request)}
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
         response["Retry-After"] = "5"
         return response
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
 
 def _debug_only() -> None:

@@ -168,6 +168,26 @@ def test_an_unreachable_database_is_a_503_that_needs_no_database(client):
     assert "Nothing was saved from this request" in response.text
 
 
+def test_the_503_pages_language_switch_works_once_the_database_is_back():
+    from django.test import Client  # noqa: PLC0415
+
+    checking = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    checking.force_login(UserFactory(language="en"))
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    with connection.execute_wrapper(refuse):
+        page = checking.get("/?week=2")
+    assert page.status_code == 503
+    assert '<input type="hidden" name="next" value="/?week=2">' in page.text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    form = {"csrfmiddlewaretoken": token, "language": "nl", "next": "/?week=2"}
+    switched = checking.post(reverse("language_set"), form)
+    assert (switched.status_code, switched["Location"]) == (302, "/?week=2")
+    assert checking.get("/?week=2").text.count("<h1>Welkom") == 1
+
+
 def test_any_other_error_is_a_500_page_without_details(client, monkeypatch):
     import cop.views  # noqa: PLC0415
 
