@@ -146,7 +146,9 @@ def rows_from_csv(data: bytes, *, role: str) -> list[InviteRow]:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    # newline="": the csv module finds the line ends itself, so a file saved with carriage returns
+    # only (Excel's "CSV (Macintosh)") is read like any other instead of refused.
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     rows = []
     try:
         columns = {header: CSV_COLUMNS.get((header or "").strip().lower()) for header in reader.fieldnames or []}
@@ -166,8 +168,12 @@ def rows_from_csv(data: bytes, *, role: str) -> list[InviteRow]:
             rows.append(row)
             if len(rows) > MAX_ROWS:
                 raise InviteInputError(_("At most %(max)d people at once.") % {"max": MAX_ROWS})
-    except csv.Error as exc:
-        raise InviteInputError(_("The file could not be read as CSV (%(error)s).") % {"error": exc}) from None
+    except csv.Error:
+        # In practice a quotation mark left open, which makes the rest of the file one field. The
+        # csv module's own message is English and technical, so it is not shown.
+        raise InviteInputError(
+            _('The file could not be read as CSV: check that every quotation mark (") is closed.')
+        ) from None
     return rows
 
 

@@ -119,7 +119,8 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             rows = _rows(form)
         except invites.InviteInputError as error:
-            form.add_error(None, str(error))
+            # Beside the field it is about (and linked to it): the file, or the pasted list.
+            form.add_error("file" if form.cleaned_data.get("file") else "addresses", str(error))
         else:
             rows = invites.rows_check(community=community, rows=rows)
             payload = signing.dumps([row.as_data() for row in rows if row.ok], salt=PREVIEW_SALT, compress=True)

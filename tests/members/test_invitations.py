@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +37,12 @@ def test_a_csv_with_dutch_headers_and_semicolons_is_read():
         ("Milan Koster", "milan@example.org", "stagiair", "ROC", date(2026, 9, 1), date(2027, 1, 31)),
         ("Karin Postma", "karin@example.org", "begeleider", "", None, None),
     ]
+
+
+def test_a_csv_saved_with_carriage_returns_only_is_read():
+    # Excel's "CSV (Macintosh)"; it was refused with the csv module's English message.
+    rows = invites.rows_from_csv(b"email;naam\rmilan@example.org;Milan\rkarin@example.org;Karin\r", role="intern")
+    assert [(row.email, row.name) for row in rows] == [("milan@example.org", "Milan"), ("karin@example.org", "Karin")]
 
 
 @pytest.mark.parametrize(
@@ -195,6 +202,19 @@ def test_invite_page_previews_then_sends(client):
     assert list(Invitation.objects.values_list("email", flat=True)) == ["a@example.org"]
     client.post(url, {"confirm": "1", "payload": payload})  # a double click sends nothing more
     assert Invitation.objects.count() == 1
+
+
+def test_a_file_that_cannot_be_read_is_refused_beside_the_file_field_in_dutch(client):
+    community = CommunityFactory()
+    client.force_login(MembershipFactory(community=community, role=Role.FACILITATOR, user__language="nl").user)
+    upload = SimpleUploadedFile("mensen.csv", b'email\n"a@example.org\n' + b"x" * 200_000, content_type="text/csv")
+    response = client.post(reverse("invitations", args=[community.slug]), {"file": upload, "role": "intern"})
+    assert response.status_code == 400
+    assert (
+        '<ul class="errorlist" id="id_file_error"><li>Het bestand kon niet als CSV worden gelezen: kijk of elk '
+        "aanhalingsteken (&quot;) ook weer gesloten is.</li></ul>"
+    ) in response.text
+    assert 'aria-describedby="id_file_helptext id_file_error"' in response.text
 
 
 def test_a_tampered_preview_is_refused(client):
