@@ -189,6 +189,17 @@ def test_rounds_that_cannot_be_say_why_and_change_nothing(client, board, facilit
     assert fresh(board).dots == 3
 
 
+def test_a_rounds_error_sits_in_its_field_between_label_and_input(client, board, facilitator):
+    # In a <p>, the error's <ul> closed the paragraph: label and input fell out of the row.
+    client.force_login(facilitator)
+    response = client.post(reverse("sprint_setup", args=[board.meeting_id]), rounds_data([("Wat werkt?", 61, False)]))
+    assert (
+        '<div class="sprint-round__minutes"><label for="id_rounds-0-minutes">Minutes</label>'
+        '<ul class="errorlist" id="id_rounds-0-minutes_error"><li>Ensure this value is less than or equal to 60.</li>'
+        '</ul><input type="number" name="rounds-0-minutes" value="61"'
+    ) in response.text
+
+
 def test_the_rounds_stay_once_the_sprint_has_started(client, board, facilitator):
     client.force_login(facilitator)
     sprint.round_next(board=board)
