@@ -73,7 +73,8 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.get_action_display()} · {self.target}"
+        # In local time, as the admin shows the row's own "when" (it named the hour in UTC).
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} · {self.get_action_display()} · {self.target}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -2,7 +2,7 @@
 where and the details; a refused one writes none; admins read it in the admin and nobody can
 change it; erasing a person keeps what they did and drops who they were."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django import forms
@@ -545,6 +545,14 @@ def test_the_log_speaks_dutch(admin_client, admin_user, community):
     response = admin_client.get(reverse("admin:cop_auditevent_changelist"))
     assert "Auditlog" in response.text
     assert "lid gewist" in response.text
+    assert '<span id="date-hierarchy-label">Filteren op wanneer</span>' in response.text
+
+
+def test_a_row_is_named_by_the_local_time_the_admin_shows(admin_user):
+    event = audit_record(actor=admin_user, action=AuditAction.MEMBER_ERASED, target="members.user #1")
+    AuditEvent.objects.filter(pk=event.pk).update(created_at=datetime(2026, 12, 2, 16, 32, tzinfo=UTC))
+    event.refresh_from_db()
+    assert str(event) == "2026-12-02 17:32 · member erased · members.user #1"  # Amsterdam, UTC+1
 
 
 def test_nobody_but_admins_sees_the_log(client, community, facilitator):
