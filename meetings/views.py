@@ -286,7 +286,8 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Notes saved."))
-    return redirect("meeting_detail", pk=pk)
+    # A fragment of its own, or the browser keeps the form's and scrolls past the message.
+    return redirect(reverse("meeting_detail", args=[pk]) + "#main")
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -88,7 +89,8 @@ def learning_goals_edit(request: HttpRequest, slug: str, user_id: int) -> HttpRe
         return render(request, "members/profile.html", context, status=400)
     learning_goals_set(membership=membership, text=form.cleaned_data["learning_goals"])
     messages.success(request, _("Learning goals saved."))
-    return redirect("member_profile", slug=slug, user_id=user_id)
+    # A fragment of its own, or the browser keeps the form's and scrolls past the message.
+    return redirect(reverse("member_profile", args=[slug, user_id]) + "#main")
 
 
 @login_required

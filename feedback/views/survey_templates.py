@@ -126,7 +126,8 @@ def survey_template_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespon
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Name saved."))
-                return redirect(_edit_url(community, template))
+                # A fragment of its own, or the browser keeps the form's and scrolls past the message.
+                return redirect(_edit_url(community, template) + "#main")
         return _edit_page(request, community, template, rename_form=form)
     return _edit_page(request, community, template)
 

@@ -253,6 +253,17 @@ def test_moving_without_javascript_redirects_back(client, community, facilitator
     assert client.post(url("survey_question_move", community, template.pk, first.pk, "sideways")).status_code == 404
 
 
+def test_the_template_pages_forms_come_back_at_their_errors_and_a_saved_name_at_the_message(
+    client, community, facilitator, template
+):
+    client.force_login(facilitator)
+    edit = url("survey_template_edit", community, template.pk)
+    page = client.get(edit).text
+    assert f'action="{url("survey_question_add", community, template.pk)}#add-heading"' in page
+    assert f'action="{edit}#settings-heading"' in page
+    assert client.post(edit, {"name": "Nieuw"})["Location"] == f"{edit}#main"
+
+
 def test_renaming_deleting_a_question_and_the_template(client, community, facilitator, template):
     client.force_login(facilitator)
     assert client.post(url("survey_template_edit", community, template.pk), {"name": "Nieuw"}).status_code == 302

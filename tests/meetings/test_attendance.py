@@ -179,7 +179,10 @@ def test_notes_after_the_meeting_tell_those_who_came_once(client, meeting):
     Attendance.objects.create(meeting=meeting, user=came)
     client.force_login(MembershipFactory(community=meeting.community, role=Role.FACILITATOR).user)
     url = reverse("meeting_notes", args=[meeting.pk])
-    client.post(url, {"notes": "Goed gesprek.", "takeaways": "Vraag door."})
+    # Refused notes come back on the meeting page at their form; saved ones at the message on top.
+    assert f'action="{url}#write-notes-heading"' in client.get(reverse("meeting_detail", args=[meeting.pk])).text
+    saved = client.post(url, {"notes": "Goed gesprek.", "takeaways": "Vraag door."})
+    assert saved["Location"] == reverse("meeting_detail", args=[meeting.pk]) + "#main"
     client.post(url, {"notes": "Goed gesprek, aangevuld.", "takeaways": "Vraag door."})
     meeting.refresh_from_db()
     assert (meeting.notes, meeting.takeaways) == ("Goed gesprek, aangevuld.", "Vraag door.")

@@ -136,7 +136,10 @@ def test_an_intern_edits_their_own_learning_goals(client, community):
     intern = MembershipFactory(community=community, role=Role.INTERN)
     client.force_login(intern.user)
     url = reverse("learning_goals_edit", args=[community.slug, intern.user_id])
-    assert client.post(url, {"learning_goals": "  Leren voegen.  "}).status_code == 302
+    profile = reverse("member_profile", args=[community.slug, intern.user_id])
+    # Refused goals come back on the profile at their form; saved ones at the message on top.
+    assert f'action="{url}#goals-heading"' in client.get(profile).text
+    assert client.post(url, {"learning_goals": "  Leren voegen.  "})["Location"] == f"{profile}#main"
     intern.refresh_from_db()
     assert intern.learning_goals == "Leren voegen."
 
