@@ -98,6 +98,23 @@ def test_language_switch_for_a_visitor_sets_the_cookie_and_ignores_offsite_next(
     assert "Log in to Gilde" in client.get(reverse("account_login")).text
 
 
+def test_the_language_switch_on_a_refused_form_goes_back_to_the_page_the_form_was_on(client):
+    # The refused form's page has the address it was posted to, which takes only posts: the switch
+    # went there and got a blank 405.
+    community = CommunityFactory()
+    intern = MembershipFactory(community=community, role=Role.INTERN)
+    client.force_login(intern.user)
+    profile = "http://testserver" + reverse("member_profile", args=[community.slug, intern.user_id])
+    goals = reverse("learning_goals_edit", args=[community.slug, intern.user_id])
+    refused = client.post(goals, {"learning_goals": "Voegen\x00"}, HTTP_REFERER=profile)
+    assert refused.status_code == 400
+    assert f'<input type="hidden" name="next" value="{profile}">' in refused.text
+    switched = client.post(reverse("language_set"), {"language": "en", "next": profile})
+    assert (switched.status_code, switched["Location"]) == (302, profile)
+    without_referer = client.post(goals, {"learning_goals": "Voegen\x00"})
+    assert '<input type="hidden" name="next" value="/">' in without_referer.text
+
+
 def test_language_switch_rejects_an_unknown_language_and_get(client):
     user = UserFactory(language="nl")
     client.force_login(user)
