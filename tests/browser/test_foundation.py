@@ -1,9 +1,12 @@
 import re
 
 import pytest
+from django.db import OperationalError
 from playwright.sync_api import expect
 
+import cop.views
 from tests.browser.conftest import log_in
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,3 +94,31 @@ def test_an_error_page_is_ours_accessible_and_in_the_visitors_language(
     expect(page.locator("main a")).to_have_attribute("href", "/")
     assert_accessible(page)
     shoot(page, f"error-404-{locale[:2]}-{width}")
+
+
+BACK_IN_A_MOMENT = {"nl": "Zo terug", "en": "Back in a moment"}
+
+
+@pytest.mark.parametrize(("language", "other"), [("nl", "en"), ("en", "nl")])
+def test_the_503_page_is_ours_at_phone_width_and_its_language_switch_works(
+    live_server, visit, shoot, assert_accessible, monkeypatch, language, other
+):
+    user = UserFactory(language=language)
+    page = visit("/accounts/login/", width="phone", locale={"nl": "nl-NL", "en": "en-GB"}[language])
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(cop.views, "roles_for", unreachable)  # the database "away" for the home page
+    assert page.goto(f"{live_server.url}/").status == 503
+    expect(page.get_by_role("heading", level=1)).to_have_text(BACK_IN_A_MOMENT[language])
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
+    assert_accessible(page)
+    shoot(page, f"error-503-{language}-phone")
+    # It answered "The form has expired": the page had no CSRF token (cf2d122).
+    page.locator(".language-switch").get_by_role("button", name=other.upper()).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(BACK_IN_A_MOMENT[other])  # the same 503
