@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cop.forms import TextareaField
 from cop.models import VALUE_EXPLAINED, Community, SuccessKind, ValueCycle
 from cop.successes import STORY_MAX, TITLE_MAX, current_members, story_clean, title_clean
 from meetings.models import MeetingStatus, TopicStatus
@@ -54,7 +55,7 @@ class SuccessForm(forms.Form):
         error_messages={"required": _("Give the success a title.")},
         widget=forms.TextInput(attrs={"maxlength": TITLE_MAX}),
     )
-    story = forms.CharField(
+    story = TextareaField(
         label=_("The story"),
         help_text=_("What happened, who helped, and what changed?"),
         error_messages={"required": _("Tell the story in a few sentences.")},

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from cop.forms import TextareaField
 from feedback.models import QuestionType, TemplateQuestion
 from feedback.survey_templates import NAME_MAX, TEXT_MAX, question_validate
 
@@ -15,7 +16,7 @@ class TemplateForm(forms.Form):
 
 class QuestionForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=[(value, capfirst(name)) for value, name in QuestionType.choices])
-    text = forms.CharField(label=_("Question"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    text = TextareaField(label=_("Question"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
     choices = forms.CharField(
         label=_("Choices"),
         required=False,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cop.forms import TextareaField
 from meetings.models import Meeting, MeetingSeries, Response, Topic, TopicStatus
 from meetings.services import meeting_validate
 from members.models import User
@@ -101,15 +102,15 @@ def community_hosts(community_id: int) -> "forms.QuerySet[User]":
 
 
 class NotesForm(forms.Form):
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
-    takeaways = forms.CharField(
+    notes = TextareaField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    takeaways = TextareaField(
         label=_("Key takeaways"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Topic"), max_length=200)
-    description = forms.CharField(
+    description = TextareaField(
         label=_("Why does it matter to you?"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
