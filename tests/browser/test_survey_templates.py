@@ -32,7 +32,7 @@ def test_facilitator_copies_the_default_and_adds_a_choice_question(
     page.locator("#id_text").fill("Welke dag past jou het best?")
     page.locator("#id_choices").fill("Dinsdag\nDonderdag\n")
     page.locator("#id_required").check()
-    page.locator("form[action$='/questions/'] button[type=submit]").click()
+    page.locator("form[action*='/questions/#'] button[type=submit]").click()
 
     added = page.locator(".question-item").last
     expect(added).to_contain_text("Welke dag past jou het best?")
@@ -50,3 +50,25 @@ def test_facilitator_copies_the_default_and_adds_a_choice_question(
     added.locator("button[id^='move-up-']").click()
     expect(page.locator(".question-item").nth(2)).to_contain_text("Welke dag past jou het best?")
     expect(page.locator(".question-item").nth(2).locator("button[id^='move-up-']")).to_be_focused()
+
+
+def test_a_refused_question_comes_back_at_its_error_on_a_phone(demo, live_server, visit, shoot, assert_accessible):
+    """It came back at the top of the page, the reason 1,200 px further down; and the language
+    switch there went to the address the form was posted to, which takes only posts (a 405)."""
+    page = visit("/accounts/login/", width="phone")
+    log_in(page, "facilitator@gilde.demo")
+    page.goto(f"{live_server.url}/communities/autotechniek/surveys/templates/")
+    page.locator("form[action$='/copy/'] button").first.click()
+    edit = page.url
+    page.locator("#id_type").select_option("single")
+    page.locator("#id_text").fill("Welke dag past jou het best?")
+    page.locator("form[action*='/questions/#'] button[type=submit]").click()
+    expect(page.locator("#id_choices_error")).to_have_text("Geef minstens twee verschillende keuzes, één per regel.")
+    expect(page.locator("#id_choices_error")).to_be_in_viewport()
+    expect(page.locator("#id_text")).to_have_value("Welke dag past jou het best?")
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
+    assert_accessible(page)
+    shoot(page, "survey-template-question-refused-nl-phone")
+    page.locator(".language-switch").get_by_role("button", name="EN").click()
+    expect(page).to_have_url(edit)
+    expect(page.get_by_role("heading", name="Add a question")).to_be_visible()
