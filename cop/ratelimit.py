@@ -63,6 +63,8 @@ def link_missed(request: HttpRequest, scope: str) -> HttpResponse | None:
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "too_many.html", status=429)
+    # At most this long: the window started with the first miss.
+    minutes = -(-settings.LINK_MISSES_SECONDS // 60)
+    response = render(request, "too_many.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(settings.LINK_MISSES_SECONDS)
     return response

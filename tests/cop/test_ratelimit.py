@@ -25,8 +25,18 @@ def test_after_too_many_unknown_links_an_address_waits(client, strict, name, unk
     assert blocked.status_code == 429
     assert blocked["Retry-After"] == "60"
     assert "Te veel pogingen" in blocked.text
+    assert "Wacht een minuut en gebruik dan de link uit je e-mail." in blocked.text  # as long as Retry-After
     # Another address is not affected.
     assert client.get(url(10), REMOTE_ADDR="198.51.100.20").status_code != 429
+
+
+def test_the_wait_is_said_in_minutes_as_configured(client, settings):
+    settings.LINK_MISSES_ALLOWED = 1
+    settings.LINK_MISSES_SECONDS = 15 * 60
+    client.get(reverse("survey_answer", args=["forged-1"]))
+    blocked = client.get(reverse("survey_answer", args=["forged-2"]), HTTP_ACCEPT_LANGUAGE="en")
+    assert blocked.status_code == 429
+    assert "Wait 15 minutes, then use the link from your e-mail." in blocked.text
 
 
 def test_real_links_from_one_address_are_never_slowed(client, strict, settings):
