@@ -189,6 +189,15 @@ def test_rounds_that_cannot_be_say_why_and_change_nothing(client, board, facilit
     assert fresh(board).dots == 3
 
 
+def test_with_twelve_rounds_there_is_no_empty_row_and_the_page_says_why(client, board, facilitator):
+    sprint.rounds_set(board=board, rounds=[(f"Ronde {n}", 5, False) for n in range(1, 13)])
+    client.force_login(facilitator)
+    page = client.get(reverse("sprint_setup", args=[board.meeting_id])).text
+    assert 'id="id_rounds-11-title"' in page
+    assert 'id="id_rounds-12-title"' not in page
+    assert "A sprint has at most 12 rounds: remove one to add another." in page
+
+
 def test_a_rounds_error_sits_in_its_field_between_label_and_input(client, board, facilitator):
     # In a <p>, the error's <ul> closed the paragraph: label and input fell out of the row.
     client.force_login(facilitator)
