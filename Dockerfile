@@ -19,7 +19,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 # Translations, static files and Gilde's own bytecode are built into the image (uv compiled the
 # packages'): with PYTHONDONTWRITEBYTECODE every worker would otherwise compile the project's
-# sources each time it starts. The secret here only lets settings load.
+# sources each time it starts (the apps of INSTALLED_APPS; tests/test_compose.py checks the list).
+# The secret here only lets settings load.
 RUN python -m compileall -q cop members meetings feedback \
     && DEBUG=true python manage.py compile_translations -v 0 \
     && SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v 0 \

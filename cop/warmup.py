@@ -9,17 +9,20 @@ does it while the worker boots, before it accepts a connection (`cop.wsgi`); wit
 `--preload` it is done once and shared by the forked workers.
 """
 
+import logging
 from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import auth
 from django.core.cache import caches
-from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
-# Files under the template directory that are not Django templates of ours to compile.
+logger = logging.getLogger(__name__)
+
+# What is compiled from templates/: pages, partials and e-mails (HTML and plain text).
 TEMPLATE_SUFFIXES = (".html", ".txt")
 
 
@@ -36,6 +39,7 @@ def warm() -> int:
         with translation.override(code):
             translation.gettext("Gilde")  # reads the catalogues
             reverse("home")  # imports every view module and builds the resolver (per language)
+    translation.deactivate()  # as the process was: each request activates its own language
     # Imported by name on first use: the session engine, the authentication backends, the cache
     # backend (it connects on its first call, in the worker) and the context processors.
     import_module(settings.SESSION_ENGINE)
@@ -47,7 +51,8 @@ def warm() -> int:
     for name in templates():
         try:
             engine.get_template(name)
-        except (TemplateDoesNotExist, TemplateSyntaxError):
-            continue  # rendering it would fail the same way; the test suite finds those
+        except Exception:  # an optimisation: one broken template must not stop the server
+            logger.warning("template %s not compiled at start-up", name, exc_info=True)
+            continue  # its page fails as it would have; the test suite compiles every one
         compiled += 1
     return compiled

@@ -105,3 +105,14 @@ def test_the_visitor_address_comes_from_the_proxys_header_only_when_trusted(rf, 
     assert get_adapter(request).get_client_ip(request) == "198.51.100.7"
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy of ours: the header is anyone's to forge
     assert get_adapter(request).get_client_ip(request) == "172.18.0.5"
+
+
+def test_the_image_compiles_the_bytecode_of_every_gilde_app():
+    """The image sets PYTHONDONTWRITEBYTECODE: a package left out here is compiled from source by
+    every worker, each time it starts (cop.warmup)."""
+    from django.conf import settings  # noqa: PLC0415
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    compiled = re.search(r"python -m compileall -q ([\w ]+)", dockerfile).group(1).split()
+    ours = {name.split(".")[0] for name in settings.INSTALLED_APPS if (ROOT / name.split(".")[0]).is_dir()}
+    assert sorted(compiled) == sorted(ours) == ["cop", "feedback", "meetings", "members"]

@@ -1,6 +1,7 @@
 """A web process compiles its templates and builds its URL resolver while it boots (cop.warmup),
 so its first visitors do not wait for it."""
 
+import os
 import subprocess
 import sys
 
@@ -29,22 +30,48 @@ def test_every_project_template_compiles_into_the_cached_loader():
 WORKER = """
 import sys
 import cop.wsgi
+from django.core.cache import caches
+from django.db import connections
 from django.template import engines
 from django.urls import get_resolver
-from django.utils import translation
 loader = engines["django"].engine.template_loaders[0]
 print(len(loader.get_template_cache), "base.html" in loader.get_template_cache)
-print(translation.get_language() in get_resolver()._reverse_dict)
+print(sorted(key for key in get_resolver()._reverse_dict if isinstance(key, str)))
 print("meetings.views" in sys.modules, "feedback.views.answer" in sys.modules)
+print(connections["default"].connection is None, caches["default"]._cache._pools == {})
 """
 
 
 def test_the_wsgi_entry_point_warms_the_process_before_the_first_request():
+    # PostgreSQL and Redis unreachable: a worker must still start (and answer 503), so warming
+    # opens no connection.
+    closed = {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "REDIS_URL": "redis://127.0.0.1:1/0"}
     result = subprocess.run(  # noqa: S603 (this Python, a fixed script)
-        [sys.executable, "-c", WORKER], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", WORKER],
+        cwd=ROOT,
+        env={**os.environ, **closed, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
-    count, resolver, views = result.stdout.splitlines()
+    count, resolver, views, unconnected = result.stdout.splitlines()
     assert count.split() == [str(len(templates())), "True"]
-    assert resolver == "True"
+    assert resolver == "['en', 'nl']"
     assert views == "True True"
+    assert unconnected == "True True"
+
+
+def test_a_template_that_does_not_compile_is_skipped_not_fatal(tmp_path, settings, caplog):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "fine.html").write_text("{{ x }}")
+    (tmp_path / "templates" / "broken.html").write_text("{% if %}")
+    (tmp_path / "templates" / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    settings.BASE_DIR = tmp_path
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
+
+    assert warm() == 1
+
+    skipped = sorted(record.args[0] for record in caplog.records if record.name == "cop.warmup")
+    assert skipped == ["broken.html", "latin1.txt"]
