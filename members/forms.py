@@ -4,6 +4,7 @@ from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from cop.forms import TextareaField
 from members.models import Membership, Role
 
 # Django does not escape help texts; this one shows an address in angle brackets.
@@ -74,10 +75,15 @@ class DirectoryFilterForm(forms.Form):
 
 
 class LearningGoalsForm(forms.ModelForm):
+    # A few paragraphs at most, like a community's domain statement; without a limit any length
+    # was stored and shown on the profile and in the person's data download.
+    learning_goals = TextareaField(
+        label=_("Learning goals"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
     class Meta:
         model = Membership
         fields = ["learning_goals"]
-        widgets = {"learning_goals": forms.Textarea(attrs={"rows": 5})}
 
 
 class MentorForm(forms.Form):

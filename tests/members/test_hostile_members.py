@@ -299,6 +299,35 @@ def test_learning_goals_with_a_nul_are_refused_with_the_text_kept(client, commun
     assert Membership.objects.get(pk=intern.pk).learning_goals == "Metselen"
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nl", "Zorg dat deze waarde niet meer dan 2000 tekens bevat (het zijn er nu 2001)."),
+        ("en", "Ensure this value has at most 2000 characters (it has 2001)."),
+    ],
+)
+def test_learning_goals_over_2000_characters_are_refused_with_the_text_kept(
+    client, community, intern, language, message
+):
+    """Any length was stored and shown; 2,000 characters as the browser counts them (a line break
+    is one) are taken, one more is refused with the goals as typed."""
+    intern.learning_goals = "Metselen"
+    intern.save()
+    client.force_login(intern.user)
+    speak(intern.user, language)
+    url = reverse("learning_goals_edit", args=[community.slug, intern.user_id])
+    within = "Voegen\r\n" * 250  # 2,000 characters with each CR LF counted once
+
+    assert client.post(url, {"learning_goals": within}).status_code == 302
+    assert Membership.objects.get(pk=intern.pk).learning_goals == ("Voegen\n" * 250).strip()
+
+    response = client.post(url, {"learning_goals": "x" * 2001})
+    assert response.status_code == 400
+    assert error_messages(response.text) == [message]
+    assert 'maxlength="2000"' in response.text
+    assert Membership.objects.get(pk=intern.pk).learning_goals == ("Voegen\n" * 250).strip()
+
+
 @HOSTILE
 @given(mentor=st.one_of(nasty_number, nasty_text), language=languages)
 def test_pairing_a_mentor_survives_hostile_input(client, community, facilitator, intern, mentor, language):
