@@ -232,7 +232,9 @@ def response_submit(
     if not survey.is_open:
         raise ValidationError(_("This survey is closed."))
     now = timezone.now()
-    asked_before: set[str] = set()
+    # An anonymous survey's topics wait for its closing (topics_release_due): appearing in the
+    # backlog the moment someone answers would tell who asked.
+    lines = [] if survey.anonymous else _topic_lines(_topic_answers(survey, answers, questions))
     if survey.anonymous:
         claimed = SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
         if not claimed:
@@ -240,7 +242,12 @@ def response_submit(
         # No time of its own: it would match the invite's `responded_at`.
         opened = survey.opens_at
         response = SurveyResponse.objects.create(survey=survey, invite=None, submitted_at=opened, updated_at=opened)
-    elif SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now):
+    elif (
+        # An invite loaded as answered stays answered (`responded_at` is never cleared): no claim
+        # to try, one round trip less on every change of answers.
+        invite.responded_at is None
+        and SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
+    ):
         # The first answer. The update holds the invite's row lock until commit, so a second
         # submit at the same moment waits for it, then finds it answered and takes the branch
         # below: one response, never two. (A response is only ever written with `responded_at`.)
@@ -254,21 +261,22 @@ def response_submit(
         if not created:
             response.updated_at = now
             response.save(update_fields=["updated_at"])
-            # Topics asked before were suggested then: only new lines are suggested again.
-            asked_before = set(_topic_lines(response.answers.filter(question__type=QuestionType.TOPIC)))
+            if lines:  # topics asked before were suggested then: only new lines are suggested again
+                asked = set(_topic_lines(response.answers.filter(question__type=QuestionType.TOPIC)))
+                lines = [line for line in lines if line not in asked]
             response.answers.all().delete()
     Answer.objects.bulk_create(
         Answer(response=response, question_id=question_id, **value) for question_id, value in answers.items()
     )
-    if not survey.anonymous:
-        # An anonymous survey's topics wait for its closing (topics_release_due): appearing in
-        # the backlog the moment someone answers would tell who asked.
-        if questions is None:
-            questions = survey_questions(survey)
-        topics = [q.pk for q in questions if q.type == QuestionType.TOPIC and q.pk in answers]
-        lines = _topic_lines([answers[pk] for pk in topics])
-        _suggest(survey, [line for line in lines if line not in asked_before], by=invite.user)
+    _suggest(survey, lines, by=invite.user)
     return response
+
+
+def _topic_answers(survey: Survey, answers: dict[int, dict], questions: list[SurveyQuestion] | None) -> list[dict]:
+    """The cleaned answers to the survey's topic-request questions."""
+    if questions is None:
+        questions = survey_questions(survey)
+    return [answers[q.pk] for q in questions if q.type == QuestionType.TOPIC and q.pk in answers]
 
 
 def _topic_lines(answers: Any) -> list[str]:

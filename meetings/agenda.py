@@ -2,19 +2,19 @@
 
 The agenda is what members open most, and at scale its two lists (every upcoming meeting of the
 person's communities and the twenty latest past ones, with counts) cost tens of milliseconds to
-query and render. The rendered lists are kept in the cache under a key made of everything they
-depend on:
-- the person, their language and time zone (dates are shown in it);
-- their current communities and roles there (a facilitator also sees drafts);
-- a version per community, replaced (after the transaction commits) whenever one of its meetings,
-  an RSVP to one of them, or the community itself is saved or deleted: `agenda_changed`, wired to
-  those models' signals in `meetings.apps`. Code that writes these rows with `QuerySet.update()`
-  or `bulk_create()` must call `agenda_changed` itself.
+query and render. The rendered lists are kept in the cache under a key made of what they depend
+on, and used while the versions stored with them are still current:
+- the person, their language and time zone (dates are shown in it), in the key;
+- their current communities and roles there (a facilitator also sees drafts), in the key;
+- a version per community, stored with the entry, and replaced (after the transaction commits)
+  whenever one of its meetings, an RSVP to one of them, or the community itself is saved or
+  deleted: `agenda_changed`, wired to those models' signals in `meetings.apps`. Code that writes
+  these rows with `QuerySet.update()` or `bulk_create()` must call `agenda_changed` itself.
 Time moves meetings from "coming up" to "past": an entry lives no longer than until the first
 upcoming meeting ends, and never longer than AGENDA_CACHE_SECONDS.
 
 The calendar feed (what calendar apps fetch every few minutes to hours, for every subscriber) is
-kept the same way: its key holds the person, the language and their communities with their
+kept the same way: its key holds the person, the language and their communities, the entry their
 versions, for at most AGENDA_CACHE_SECONDS (its 90-day window moves on by the day).
 
 The cache is a help, not a dependency: with Redis unreachable the lists are rendered on every
@@ -49,24 +49,26 @@ def agenda_changed(community_id: int) -> None:
     transaction.on_commit(lambda: cache_or(lambda: cache.set(VERSION_KEY.format(community_id), time.time_ns(), None)))
 
 
-def versions(community_ids: list[int]) -> list[object]:
-    keys = [VERSION_KEY.format(community_id) for community_id in community_ids]
-    found = cache_or(lambda: cache.get_many(keys), {})
-    # A version never set (or evicted) gets a fresh one: nothing cached before can match it.
-    missing = {key: time.time_ns() for key in keys if key not in found}
-    if missing:
-        cache_or(lambda: cache.set_many(missing, None))
-    return [found.get(key, missing.get(key)) for key in keys]
-
-
 def _kept[T](kind: str, parts: list, community_ids: list[int], build: Callable[[], tuple[T, int]]) -> T:
     """What `build` makes (with how many seconds it may be kept), from the cache while none of
-    `community_ids` changed; `parts` is everything else it depends on."""
-    key = f"{kind}:" + hashlib.sha256(repr([*parts, community_ids, versions(community_ids)]).encode()).hexdigest()
-    value = cache_or(lambda: cache.get(key))
-    if value is None:
-        value, seconds = build()
-        cache_or(lambda: cache.set(key, value, seconds))
+    `community_ids` changed; `parts` is everything else it depends on.
+
+    The entry is stored with the versions it was built under and read in the same round trip as
+    the current versions, one MGET instead of two reads: a round trip to Redis costs the worker
+    about 0.2 ms of CPU on the benchmark machine, as much as a dozen template tags."""
+    key = f"{kind}:" + hashlib.sha256(repr([*parts, community_ids]).encode()).hexdigest()
+    version_keys = [VERSION_KEY.format(community_id) for community_id in community_ids]
+    found = cache_or(lambda: cache.get_many([key, *version_keys]), {})
+    # A version never set (or evicted) gets a fresh one: nothing cached before can match it.
+    missing = {version_key: time.time_ns() for version_key in version_keys if version_key not in found}
+    if missing:
+        cache_or(lambda: cache.set_many(missing, None))
+    current = [found.get(version_key, missing.get(version_key)) for version_key in version_keys]
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value, seconds = build()
+    cache_or(lambda: cache.set(key, (current, value), seconds))
     return value
 
 

@@ -39,9 +39,14 @@ def test_agenda_runs_a_fixed_number_of_queries(client, community, django_assert_
     assert page.count('class="card meeting-card') == 2 * count
     assert "Elders" not in page
     assert "Concept" not in page
-    # Again: the lists come from the cache (user, memberships).
-    with django_assert_num_queries(2):
+    # Again: the lists come from the cache (user, memberships), read with their communities'
+    # versions in one round trip to Redis, and nothing written back.
+    with (
+        django_assert_num_queries(2),
+        mock.patch("meetings.agenda.cache", wraps=cache) as redis,
+    ):
         again = client.get(reverse("agenda")).text
+    assert [name for name, _args, _kwargs in redis.method_calls] == ["get_many"]
     assert re.findall(r'<li class="card meeting-card.*?</li>', again, re.S) == re.findall(
         r'<li class="card meeting-card.*?</li>', page, re.S
     )
