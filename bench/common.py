@@ -147,3 +147,16 @@ def machine() -> dict[str, str]:
         "django": django.get_version(),
         "code": revision(),
     }
+
+
+def cpu_times() -> tuple[float, float] | None:
+    """Seconds of CPU the whole machine has spent busy (user, system, interrupts: every process,
+    the server's, the database's, Redis's and the load generator's) and stolen by the hypervisor,
+    since boot; None where /proc/stat is missing."""
+    stat = Path("/proc/stat")
+    if not stat.exists():
+        return None
+    fields = [int(value) for value in stat.read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / ticks, steal / ticks

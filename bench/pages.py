@@ -68,7 +68,7 @@ PAGE_WEIGHT_BYTES = 60 * 1024  # first visit, compressed: the page and what it l
 
 import django  # noqa: E402
 
-from bench.common import ensure_database, machine, percentile, prepare, survey_answers  # noqa: E402
+from bench.common import cpu_times, ensure_database, machine, percentile, prepare, survey_answers  # noqa: E402
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Page:
     label: str
     path: str
     viewer: str  # whose session (a key of Scenario.sessions), or "" for none
-    kind: str = "member"  # "member" or "dashboard": which time budget
+    kind: str = "member"  # "member" or "dashboard": which time budget; "reference": none
     post: dict[str, object] | None = None  # a form to submit (with the CSRF token of its GET)
     weigh: bool = False  # also the first visit's whole weight
     changed: int | None = None  # a community whose meetings change before each request (no cache hit)
@@ -96,6 +96,8 @@ class Result:
     assets: int = 0
     rate: float | None = None  # requests per second under load
     errors: int = 0
+    cpu_ms: float | None = None  # under load: the whole machine's busy CPU per request
+    steal: float | None = None  # under load: share of the time the hypervisor took the cores
 
     @property
     def median(self) -> float:
@@ -272,9 +274,11 @@ class Submissions:
         return path, form_body(client, path, fields)
 
 
-def load(port: int, page: Page, cookies: dict[str, str], posts: Submissions | None) -> tuple[float, int]:
-    """Requests per second with CLIENTS threads for SECONDS, and how many failed. A submit's CSRF
-    token comes from a GET made beforehand, outside the measured time (one per invitee)."""
+def load(port: int, page: Page, cookies: dict[str, str], posts: Submissions | None, result: Result) -> None:
+    """Requests per second with CLIENTS threads for SECONDS, how many failed, and the machine's CPU
+    per request (every process on it; time the hypervisor gives to other machines is not in it). A
+    submit's CSRF token comes from a GET made beforehand, outside the measured time (one per
+    invitee)."""
     prepared: list[tuple[str, bytes]] = []
     if page.post is not None and posts:
         helper = Client(port, cookies)
@@ -295,13 +299,17 @@ def load(port: int, page: Page, cookies: dict[str, str], posts: Submissions | No
             done[slot] += 1
             failed[slot] += status != 200
 
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), cpu_times()
     threads = [threading.Thread(target=run, args=(slot,)) for slot in range(CLIENTS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(done) / (time.monotonic() - started), sum(failed)
+    elapsed, cpu_after = time.monotonic() - started, cpu_times()
+    result.rate, result.errors = sum(done) / elapsed, sum(failed)
+    if cpu_before and cpu_after:
+        result.cpu_ms = (cpu_after[0] - cpu_before[0]) * 1000 / max(sum(done), 1)
+        result.steal = (cpu_after[1] - cpu_before[1]) / (elapsed * (os.cpu_count() or 1))
 
 
 class Scenario:
@@ -419,6 +427,11 @@ class Scenario:
 
         slug, meeting, survey = self.community.slug, self.meeting.pk, self.survey.pk
         pages = [Page("hello (the floor)", "/bench/hello/", "", throughput=True)]
+        # What one round trip costs, in the floor's units (cop.views.bench_hello).
+        pages += [
+            Page("hello, one query", "/bench/hello/?queries=1", "", kind="reference", throughput=True),
+            Page("hello, one cache read", "/bench/hello/?reads=1", "", kind="reference", throughput=True),
+        ]
         pages += [Page(f"home, {role}", "/", role) for role in ("intern", "mentor", "facilitator", "manager", "admin")]
         pages += [
             Page("agenda, intern", reverse("agenda"), "intern", weigh=True, throughput=True),
@@ -486,12 +499,33 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
         "",
         "## Throughput",
         "",
-        "| page | requests/s | share of hello | errors |",
-        "| --- | ---: | ---: | ---: |",
+        "| page | requests/s | share of hello | errors | machine CPU ms per request | hello's as a share | stolen |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    floor_cpu = next(result.cpu_ms for result in results if result.page.path == "/bench/hello/")
     for result in results:
         if result.rate is not None:
-            lines.append(f"| {result.page.label} | {result.rate:.0f} | {result.rate / floor:.0%} | {result.errors} |")
+            cpu = "n/a" if result.cpu_ms is None else f"{result.cpu_ms:.2f}"
+            cpu_share = "n/a" if not (result.cpu_ms and floor_cpu) else f"{floor_cpu / result.cpu_ms:.0%}"
+            steal = "n/a" if result.steal is None else f"{result.steal:.0%}"
+            lines.append(
+                f"| {result.page.label} | {result.rate:.0f} | {result.rate / floor:.0%} | {result.errors} "
+                f"| {cpu} | {cpu_share} | {steal} |"
+            )
+    lines += [
+        "",
+        (
+            "- hello, one query (`SELECT 1`) and hello, one cache read (a Redis GET): the floor plus one round trip, "
+            "to show what each round trip of a page costs in these units. A request's first query also pays Django's "
+            "connection health check (another `SELECT 1`, not counted as a query above)."
+        ),
+        (
+            "- Machine CPU per request: the busy time of both cores (every process: gunicorn, PostgreSQL, Redis and "
+            "the load generator) during the run, divided by the requests served; hello's figure as a share of the "
+            "page's is what the throughput share would be with the cores to ourselves. Stolen: the share of the "
+            "run the hypervisor gave the cores to other machines (it lowers requests/s, not CPU per request)."
+        ),
+    ]
     lines += [
         "",
         "## Page weight, first visit",
@@ -511,7 +545,7 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
 
 def budgets(results: list[Result], floor: float) -> list[str]:
     """Each budget with its verdict: 'met' or 'MISSED'."""
-    pages = [result for result in results if result.page.path != "/bench/hello/"]
+    pages = [result for result in results if result.page.path != "/bench/hello/" and result.page.kind != "reference"]
     verdict = {True: "met", False: "MISSED"}
     most = max(max(result.queries) for result in pages)
     lines = [f"at most {MAX_QUERIES} queries on any page: {verdict[most <= MAX_QUERIES]} (most: {most})"]
@@ -586,8 +620,9 @@ def main() -> None:
         for result in results:
             if result.page.throughput:
                 cookies = scenario.sessions.get(result.page.viewer, {})
-                result.rate, result.errors = load(server.port, result.page, cookies, posts)
-                print(f"{result.page.label:45} {result.rate:7.0f} requests/s, {result.errors} errors", flush=True)
+                load(server.port, result.page, cookies, posts, result)
+                cpu = "" if result.cpu_ms is None else f", {result.cpu_ms:.2f} ms machine CPU each"
+                print(f"{result.page.label:45} {result.rate:7.0f} requests/s, {result.errors} errors{cpu}", flush=True)
     text = report(results, machine(), dataset_counts(), scenario)
     OUTPUT.write_text(text)
     print(f"\n{OUTPUT} written.")

@@ -3,9 +3,10 @@ import sys
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -45,11 +46,32 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(report, status=200 if ok else 503)
 
 
+BENCH_ROUND_TRIPS = 10  # at most, of each kind, on the hello view
+
+
 def bench_hello(request: HttpRequest) -> HttpResponse:
     """The benchmark's floor: the whole middleware stack and nothing else, no query. Only when
-    settings.BENCHMARK is on (`make bench`); a 404 otherwise."""
+    settings.BENCHMARK is on (`make bench`); a 404 otherwise.
+
+    `?queries=N` and `?reads=N` (0 to BENCH_ROUND_TRIPS) add N trivial queries to PostgreSQL and
+    N cache reads from Redis: what one round trip costs on the same stack, in the floor's units
+    (the first query of a request also pays Django's connection health check)."""
     if not settings.BENCHMARK:
         raise Http404
+    try:
+        queries, reads = (int(request.GET.get(name, "0")) for name in ("queries", "reads"))
+    except ValueError:
+        queries = reads = -1
+    if not (0 <= queries <= BENCH_ROUND_TRIPS and 0 <= reads <= BENCH_ROUND_TRIPS):
+        return HttpResponseBadRequest(
+            f"queries and reads: whole numbers from 0 to {BENCH_ROUND_TRIPS}", content_type="text/plain"
+        )
+    if queries:
+        with connection.cursor() as cursor:
+            for _ in range(queries):
+                cursor.execute("SELECT 1")
+    for _ in range(reads):
+        cache.get("bench:hello")
     return HttpResponse("hello", content_type="text/plain")
 
 

@@ -12,6 +12,8 @@ from tests.conftest import ROOT
 
 PAGES = [
     "hello (the floor)",
+    "hello, one query",
+    "hello, one cache read",
     "home, intern",
     "home, mentor",
     "home, facilitator",
@@ -76,7 +78,7 @@ def test_the_page_benchmark_runs_on_a_small_dataset(tmp_path):
     pages = _table(report, "Pages")
     assert list(pages) == PAGES
     queries = {label: int(cells[4]) for label, cells in pages.items()}  # one count per page: fixed
-    assert queries["hello (the floor)"] == 0
+    assert (queries["hello (the floor)"], queries["hello, one query"], queries["hello, one cache read"]) == (0, 1, 0)
     over = {label: count for label, count in queries.items() if count > 12}
     assert over == {}, f"pages over the budget of 12 queries: {over}"
     assert all(int(cells[5].replace(",", "")) > 0 for cells in pages.values())  # HTML bytes
@@ -84,11 +86,14 @@ def test_the_page_benchmark_runs_on_a_small_dataset(tmp_path):
     throughput = _table(report, "Throughput")
     assert list(throughput) == [
         "hello (the floor)",
+        "hello, one query",
+        "hello, one cache read",
         "agenda, intern",
         "survey form (personal link)",
         "survey submit (personal link)",
     ]
     assert {label: cells[2] for label, cells in throughput.items()} == dict.fromkeys(throughput, "0")  # errors
+    assert all(float(cells[3]) > 0 for cells in throughput.values())  # machine CPU per request, from /proc/stat
     weight = _table(report, "Page weight, first visit")
     assert list(weight) == ["agenda, intern", "survey form (personal link)"]
     assert re.search(r"^- Dataset: `seed_scale --factor 0\.01`: \d+ communities", report, re.M)

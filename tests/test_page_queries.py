@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 # from the cache (cop.sessions), so the person's user row is its first query.
 EXPECTED = {
     "hello (the floor)": (0, 0),
+    "hello, one query": (1, 1),
+    "hello, one cache read": (0, 0),
     "home, intern": (2, 2),
     "home, mentor": (3, 3),
     "home, facilitator": (2, 2),

@@ -1,4 +1,7 @@
+from unittest import mock
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from members.models import Role
@@ -144,3 +147,32 @@ def test_pages_have_no_inline_script_or_style(client):
         assert "<style" not in page
         assert " style=" not in page
         assert " onclick=" not in page
+
+
+def test_the_benchmarks_hello_view_adds_the_round_trips_asked_for(client, settings, django_assert_num_queries):
+    settings.BENCHMARK = True
+    with (
+        django_assert_num_queries(0),
+        mock.patch("cop.views.cache", wraps=cache) as redis,
+    ):
+        assert client.get("/bench/hello/").text == "hello"
+    assert redis.method_calls == []
+    with (
+        django_assert_num_queries(2),
+        mock.patch("cop.views.cache", wraps=cache) as redis,
+    ):
+        assert client.get("/bench/hello/?queries=2&reads=3").text == "hello"
+    assert [name for name, _args, _kwargs in redis.method_calls] == ["get"] * 3
+
+
+@pytest.mark.parametrize("query", ["queries=11", "reads=-1", "queries=x", "reads=1.5"])
+def test_the_benchmarks_hello_view_refuses_other_counts(client, settings, django_assert_num_queries, query):
+    settings.BENCHMARK = True
+    with django_assert_num_queries(0):
+        response = client.get(f"/bench/hello/?{query}")
+    assert response.status_code == 400
+    assert response.text == "queries and reads: whole numbers from 0 to 10"
+
+
+def test_the_benchmarks_hello_view_is_not_there_in_production(client):
+    assert client.get("/bench/hello/?queries=1").status_code == 404
