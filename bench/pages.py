@@ -20,7 +20,8 @@ What it does:
 4. Throughput: BENCH_CLIENTS concurrent clients for BENCH_SECONDS each on the hello view (also
    with one query and with one cache read added: what a round trip costs), the agenda, the survey
    form and the survey submit (each submit a different invitee's answers where the data has
-   enough open invitations, then the same ones again, which replaces the answers), in
+   enough open invitations, then the same ones again, which replaces the answers; up to 2,000
+   invitations, made unanswered again at the start of every run), in
    BENCH_ROUNDS turns of every page, with the machine's busy CPU per request (/proc/stat). The
    budget of a share of hello's throughput holds for the agenda and the submit (issue 9).
 5. BENCHMARKS.md (BENCH_OUTPUT): the machine, the dataset, the tables and each budget, met or
@@ -291,11 +292,13 @@ class Submissions:
 
     def __init__(self, links: list[tuple[str, dict[str, object]]]) -> None:
         self.links = links
+        self.taken = 0  # how many were submitted one at a time (`measure`)
         self._turns = itertools.cycle(links)
 
     def next(self, client: Client) -> tuple[str, bytes]:
         """The next invitee's link and form, with a fresh CSRF token."""
         path, fields = next(self._turns)
+        self.taken += 1
         return path, form_body(client, path, fields)
 
 
@@ -303,7 +306,10 @@ def prepared_posts(port: int, cookies: dict[str, str], posts: Submissions) -> tu
     """Every invitee's submit with a CSRF token from a GET made beforehand, outside the measured
     time, and the cookies to send them with."""
     helper = Client(port, cookies)
-    return [(path, form_body(helper, path, fields)) for path, fields in posts.links], helper.cookies
+    prepared = [(path, form_body(helper, path, fields)) for path, fields in posts.links]
+    # On from the invitee after the last one `measure` submitted: first answers before changes.
+    start = posts.taken % len(prepared)
+    return prepared[start:] + prepared[:start], helper.cookies
 
 
 def load(port: int, page: Page, cookies: dict[str, str], prepared: list[tuple[str, bytes]], result: Result) -> None:
@@ -414,7 +420,7 @@ class Scenario:
         from django.utils import timezone  # noqa: PLC0415
 
         from feedback.links import invite_link  # noqa: PLC0415
-        from feedback.models import SurveyInvite  # noqa: PLC0415
+        from feedback.models import SurveyInvite, SurveyResponse  # noqa: PLC0415
         from feedback.services import default_template, pulse_send  # noqa: PLC0415
 
         now = timezone.now()
@@ -435,6 +441,13 @@ class Scenario:
         named = list(open_invites.filter(survey__anonymous=False).order_by("pk")[:2000])
         if not named:
             raise SystemExit("The dataset has no open invitation to a named survey.")
+        # Every run submits from the same state, these invitations unanswered: a run that found
+        # those an earlier run had answered would measure changes (6 statements) instead of first
+        # answers (4). The bench database's own data; a few thousand of its responses.
+        SurveyResponse.objects.filter(invite__in=named).delete()
+        SurveyInvite.objects.filter(pk__in=[invite.pk for invite in named]).update(responded_at=None)
+        for invite in named:
+            invite.responded_at = None
         questions = {}
         links = []
         for invite in named:
@@ -464,6 +477,8 @@ class Scenario:
         pages += [
             Page("hello, one query", "/bench/hello/?queries=1", "", kind="reference", throughput=True),
             Page("hello, one cache read", "/bench/hello/?reads=1", "", kind="reference", throughput=True),
+            # Signed in: the session from Redis and the person's row (cop.middleware reads the user).
+            Page("hello, signed in", "/bench/hello/", "intern", kind="reference", throughput=True),
         ]
         pages += [Page(f"home, {role}", "/", role) for role in ("intern", "mentor", "facilitator", "manager", "admin")]
         pages += [
@@ -550,7 +565,9 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
         (
             "- hello, one query (`SELECT 1`) and hello, one cache read (a Redis GET): the floor plus one round trip, "
             "to show what each round trip of a page costs in these units. A request's first query also pays Django's "
-            "connection health check (another `SELECT 1`, not counted as a query above)."
+            "connection health check (another `SELECT 1`, not counted as a query above). hello, signed in: the floor "
+            "with a session, what every signed-in page pays before its own work (the session read from Redis, the "
+            "health check and the person's row)."
         ),
         (
             "- Machine CPU per request: the busy time of both cores (every process: gunicorn, PostgreSQL, Redis and "

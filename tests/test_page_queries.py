@@ -25,6 +25,7 @@ EXPECTED = {
     "hello (the floor)": (0, 0),
     "hello, one query": (1, 1),
     "hello, one cache read": (0, 0),
+    "hello, signed in": (1, 1),
     "home, intern": (2, 2),
     "home, mentor": (3, 3),
     "home, facilitator": (2, 2),
