@@ -391,8 +391,9 @@ class Scenario:
             .order_by("-n", "-starts_at")
             .first()
         )
-        self.survey = self._survey()
         self.intern_link, self.links = self._links()
+        # After the submits' invitations are made unanswered (`_links`): the same choice every run.
+        self.survey = self._survey()
         self.feed = self._feed()
         self.sessions = {name: self._session(user) for name, user in self.users.items()}
 
