@@ -57,7 +57,7 @@ FACTOR = float(os.environ.get("BENCH_FACTOR", "1.0"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # BENCH_SECONDS per page, in this many turns
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))  # BENCH_SECONDS per page, in this many turns
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 # Enough to reach every worker a few times: a worker's first requests load templates and code.
 WARM_UP = int(os.environ.get("BENCH_WARMUP", str(3 * WORKERS)))
@@ -81,7 +81,7 @@ class Page:
     label: str
     path: str
     viewer: str  # whose session (a key of Scenario.sessions), or "" for none
-    kind: str = "member"  # "member" or "dashboard": which time budget; "reference": none
+    kind: str = "member"  # "member" or "dashboard": which time budget; "floor", "reference": none
     post: dict[str, object] | None = None  # a form to submit (with the CSRF token of its GET)
     weigh: bool = False  # also the first visit's whole weight
     changed: int | None = None  # a community whose meetings change before each request (no cache hit)
@@ -318,17 +318,21 @@ def load(port: int, page: Page, cookies: dict[str, str], prepared: list[tuple[st
     the machine's CPU (every process on it; time the hypervisor gives to other machines is not in
     it)."""
     done, failed = [0] * CLIENTS, [0] * CLIENTS
-    stop, first = time.monotonic() + SECONDS / ROUNDS, result.requests
+    # One counter for every client: each submit takes the next invitee, and this round goes on
+    # from where the last stopped (as many taken as served).
+    turns, taking = itertools.count(result.requests), threading.Lock()
+    stop = time.monotonic() + SECONDS / ROUNDS
 
     def run(slot: int) -> None:
-        client, turn = Client(port, cookies), first + slot
+        client = Client(port, cookies)
         while time.monotonic() < stop:
             if prepared:
+                with taking:
+                    turn = next(turns)
                 path, body = prepared[turn % len(prepared)]
                 status = client.request("POST", path, body)[0]
             else:
                 status = client.request("GET", page.path)[0]
-            turn += CLIENTS
             done[slot] += 1
             failed[slot] += status != 200
 
@@ -352,9 +356,11 @@ def load(port: int, page: Page, cookies: dict[str, str], prepared: list[tuple[st
 
 
 class Scenario:
-    """Who visits what: the largest community and one person in each role there."""
+    """Who visits what: the largest community and one person in each role there. `reset`: make the
+    submits' invitations unanswered first (`make bench`, in its own database)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, reset: bool = False) -> None:
+        self.reset = reset
         from django.db.models import Count  # noqa: PLC0415 (after django.setup)
         from django.utils import timezone  # noqa: PLC0415
 
@@ -415,13 +421,31 @@ class Scenario:
             Survey.objects.filter(community=self.community).annotate(n=Count("responses")).order_by("-n", "-pk").first()
         )
 
+    @staticmethod
+    def _unanswer(invites: list) -> None:
+        """Every run submits from the same state, these invitations unanswered: a run that found
+        those an earlier run had answered would measure changes (6 statements) instead of first
+        answers (4). Their responses go, the seed's among them (the first run after seeding drops
+        those of the first 2,000 open invitations): in a bench database only."""
+        from django.db import connection  # noqa: PLC0415
+
+        from feedback.models import SurveyInvite, SurveyResponse  # noqa: PLC0415
+
+        name = connection.settings_dict["NAME"]
+        if "bench" not in name:
+            raise SystemExit(f"{name} is not a bench database: not deleting its survey responses.")
+        SurveyResponse.objects.filter(invite__in=invites).delete()
+        SurveyInvite.objects.filter(pk__in=[invite.pk for invite in invites]).update(responded_at=None)
+        for invite in invites:
+            invite.responded_at = None
+
     def _links(self) -> tuple[str, list[tuple[str, dict[str, object]]]]:
         """The intern's open invitation (the survey form), and open invitations of named surveys
         across the organisation with valid answers (the submits)."""
         from django.utils import timezone  # noqa: PLC0415
 
         from feedback.links import invite_link  # noqa: PLC0415
-        from feedback.models import SurveyInvite, SurveyResponse  # noqa: PLC0415
+        from feedback.models import SurveyInvite  # noqa: PLC0415
         from feedback.services import default_template, pulse_send  # noqa: PLC0415
 
         now = timezone.now()
@@ -442,13 +466,8 @@ class Scenario:
         named = list(open_invites.filter(survey__anonymous=False).order_by("pk")[:2000])
         if not named:
             raise SystemExit("The dataset has no open invitation to a named survey.")
-        # Every run submits from the same state, these invitations unanswered: a run that found
-        # those an earlier run had answered would measure changes (6 statements) instead of first
-        # answers (4). The bench database's own data; a few thousand of its responses.
-        SurveyResponse.objects.filter(invite__in=named).delete()
-        SurveyInvite.objects.filter(pk__in=[invite.pk for invite in named]).update(responded_at=None)
-        for invite in named:
-            invite.responded_at = None
+        if self.reset:
+            self._unanswer(named)
         questions = {}
         links = []
         for invite in named:
@@ -473,7 +492,7 @@ class Scenario:
         from django.urls import reverse  # noqa: PLC0415
 
         slug, meeting, survey = self.community.slug, self.meeting.pk, self.survey.pk
-        pages = [Page("hello (the floor)", "/bench/hello/", "", throughput=True)]
+        pages = [Page("hello (the floor)", "/bench/hello/", "", kind="floor", throughput=True)]
         # What one round trip costs, in the floor's units (cop.views.bench_hello).
         pages += [
             Page("hello, one query", "/bench/hello/?queries=1", "", kind="reference", throughput=True),
@@ -510,7 +529,7 @@ class Scenario:
 def report(results: list[Result], about: dict[str, str], counts: dict[str, int], scenario: Scenario) -> str:
     from django.utils import timezone  # noqa: PLC0415
 
-    floor = next(result.rate for result in results if result.page.path == "/bench/hello/")
+    floor = next(result.rate for result in results if result.page.kind == "floor")
     lines = [
         "# Benchmarks",
         "",
@@ -551,7 +570,7 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
         "| page | requests/s | share of hello | errors | machine CPU ms per request | hello's as a share | stolen |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    floor_cpu = next(result.cpu_ms for result in results if result.page.path == "/bench/hello/")
+    floor_cpu = next(result.cpu_ms for result in results if result.page.kind == "floor")
     for result in results:
         if result.rate is not None:
             cpu = "n/a" if result.cpu_ms is None else f"{result.cpu_ms:.2f}"
@@ -596,7 +615,7 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
 
 def budgets(results: list[Result], floor: float) -> list[str]:
     """Each budget with its verdict: 'met' or 'MISSED'."""
-    pages = [result for result in results if result.page.path != "/bench/hello/" and result.page.kind != "reference"]
+    pages = [result for result in results if result.page.kind not in ("floor", "reference")]
     verdict = {True: "met", False: "MISSED"}
     most = max(max(result.queries) for result in pages)
     lines = [f"at most {MAX_QUERIES} queries on any page: {verdict[most <= MAX_QUERIES]} (most: {most})"]
@@ -652,7 +671,7 @@ def main() -> None:
     from cop.scale import dataset_counts  # noqa: PLC0415
 
     prepare(FACTOR)
-    scenario = Scenario()
+    scenario = Scenario(reset=True)
     pages = scenario.pages()
     posts = Submissions(scenario.links)
     results = []

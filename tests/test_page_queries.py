@@ -89,3 +89,15 @@ def test_every_key_page_runs_a_fixed_number_of_queries(client, settings, factor)
         counted[page.label] = (_queries(client, page, submissions), _queries(client, page, submissions))
     expected = {**EXPECTED, "survey form (personal link)": (2 + answered, 1 + answered)}
     assert counted == expected
+
+
+def test_the_benchmark_unanswers_invitations_only_in_a_bench_database():
+    """`make bench` deletes the answers it will give again; anywhere else it refuses, first."""
+    from feedback.models import SurveyResponse  # noqa: PLC0415
+
+    seed_scale(factor=0.005, manager_password="bench-secret")
+    before = SurveyResponse.objects.count()
+    with pytest.raises(SystemExit, match=r"^test_\w+ is not a bench database: not deleting its survey responses\.$"):
+        Scenario(reset=True)
+    assert before > 0
+    assert SurveyResponse.objects.count() == before
