@@ -18,10 +18,10 @@ What it does:
    asks for it). For the survey form and the agenda also the first visit's whole weight: the
    page and every stylesheet, script and image it loads, compressed as WhiteNoise serves them.
 4. Throughput: BENCH_CLIENTS concurrent clients for BENCH_SECONDS each on the hello view (also
-   with one query and with one cache read added: what a round trip costs), the agenda, the survey
-   form and the survey submit (each submit a different invitee's answers where the data has
-   enough open invitations, then the same ones again, which replaces the answers; up to 2,000
-   invitations, made unanswered again at the start of every run), in
+   with one query, with one cache read and signed in: what a round trip and a session cost),
+   the agenda, the survey form and the survey submit (each submit a different invitee's answers
+   where the data has enough open invitations, then the same ones again, which replaces the
+   answers; up to 2,000 invitations, made unanswered again at the start of every run), in
    BENCH_ROUNDS turns of every page, with the machine's busy CPU per request (/proc/stat). The
    budget of a share of hello's throughput holds for the agenda and the submit (issue 9).
 5. BENCHMARKS.md (BENCH_OUTPUT): the machine, the dataset, the tables and each budget, met or

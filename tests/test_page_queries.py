@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.pages import Scenario, community_changed
 from cop.scale import seed_scale
 from feedback.links import invite_from_link
+from feedback.models import SurveyResponse
 from feedback.services import survey_questions
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +94,6 @@ def test_every_key_page_runs_a_fixed_number_of_queries(client, settings, factor)
 
 def test_the_benchmark_unanswers_invitations_only_in_a_bench_database():
     """`make bench` deletes the answers it will give again; anywhere else it refuses, first."""
-    from feedback.models import SurveyResponse  # noqa: PLC0415
-
     seed_scale(factor=0.005, manager_password="bench-secret")
     before = SurveyResponse.objects.count()
     with pytest.raises(SystemExit, match=r"^test_\w+ is not a bench database: not deleting its survey responses\.$"):
