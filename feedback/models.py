@@ -92,7 +92,12 @@ class SurveyKind(models.TextChoices):
 class Survey(models.Model):
     """One round of questions to a set of people, with a frozen copy of its questions."""
 
-    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="surveys")
+    community = models.ForeignKey(
+        "cop.Community",
+        on_delete=models.CASCADE,
+        related_name="surveys",
+        db_index=False,  # survey_community_recent leads with it
+    )
     meeting = models.OneToOneField(
         "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="survey"
     )
@@ -139,7 +144,12 @@ class SurveyInvite(models.Model):
     """Who was asked, with their personal link and reminders. For an anonymous survey this row
     records *that* someone answered, never *what*: responses carry no link back to it."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invites")
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="invites",
+        db_index=False,  # survey_invite_unique leads with it
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invites")
     created_at = models.DateTimeField(default=timezone.now)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
@@ -179,8 +189,18 @@ class SurveyResponse(models.Model):
 
 class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(
+        SurveyResponse,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        db_index=False,  # answer_unique leads with it
+    )
+    question = models.ForeignKey(
+        SurveyQuestion,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        db_index=False,  # answer_question_number leads with it
+    )
     number = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
     options = models.JSONField(default=list, blank=True)

@@ -74,7 +74,11 @@ class Meeting(models.Model):
     told about: calendars keep the same UID and take the higher SEQUENCE as the newer version."""
 
     community = models.ForeignKey(
-        "cop.Community", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("community")
+        "cop.Community",
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("community"),
+        db_index=False,  # meeting_community_start leads with it
     )
     title = models.CharField(_("title"), max_length=160)
     theme = models.CharField(_("theme"), max_length=200, blank=True)
@@ -102,6 +106,7 @@ class Meeting(models.Model):
         blank=True,
         related_name="meetings",
         verbose_name=_("series"),
+        db_index=False,  # meeting_series_slot_unique leads with it
     )
     # The series' original date and time for this meeting: moving the meeting keeps its slot, so
     # the series never generates it again.
@@ -153,7 +158,12 @@ class Rsvp(models.Model):
     """A member's answer to a meeting. Someone who wants to go to a full meeting waits in line
     (`waitlist`, oldest first) and moves up when a place frees."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="rsvps",
+        db_index=False,  # rsvp_unique leads with it
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps")
     response = models.CharField(_("response"), max_length=10, choices=Response.choices)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -184,7 +194,12 @@ class Attendance(models.Model):
     """Who was there: ticked by the facilitator or host, or by the member with the room's code.
     Surveys and dashboards build on these rows."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        db_index=False,  # attendance_unique leads with it
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance")
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -216,7 +231,12 @@ class Topic(models.Model):
     """A subject members want to discuss: the community's backlog. Where it came from is kept, so
     Gilde can show "you asked, we planned it"."""
 
-    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="topics")
+    community = models.ForeignKey(
+        "cop.Community",
+        on_delete=models.CASCADE,
+        related_name="topics",
+        db_index=False,  # topic_backlog leads with it
+    )
     title = models.CharField(_("topic"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=8, choices=TopicSource.choices, default=TopicSource.MEMBER)
@@ -239,7 +259,12 @@ class Topic(models.Model):
 
 
 class TopicVote(models.Model):
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="votes")
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="votes",
+        db_index=False,  # topic_vote_unique leads with it
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_votes")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -293,7 +318,12 @@ class SprintBoard(models.Model):
 
 
 class SprintRound(models.Model):
-    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="rounds")
+    board = models.ForeignKey(
+        SprintBoard,
+        on_delete=models.CASCADE,
+        related_name="rounds",
+        db_index=False,  # sprint_round_position leads with it
+    )
     position = models.PositiveSmallIntegerField()  # 1, 2, 3…
     title = models.CharField(_("round"), max_length=80)
     minutes = models.PositiveSmallIntegerField(_("minutes"), default=5)
@@ -308,7 +338,12 @@ class SprintRound(models.Model):
 
 
 class SprintGroup(models.Model):
-    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="groups")
+    board = models.ForeignKey(
+        SprintBoard,
+        on_delete=models.CASCADE,
+        related_name="groups",
+        db_index=False,  # sprint_group_number leads with it
+    )
     number = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -320,7 +355,12 @@ class SprintGroup(models.Model):
 
 
 class SprintParticipant(models.Model):
-    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="participants")
+    board = models.ForeignKey(
+        SprintBoard,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        db_index=False,  # sprint_participant_once leads with it
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sprint_seats")
     group = models.ForeignKey(
         SprintGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="participants"
@@ -335,7 +375,12 @@ class SprintParticipant(models.Model):
 
 
 class SprintCard(models.Model):
-    board = models.ForeignKey(SprintBoard, on_delete=models.CASCADE, related_name="cards")
+    board = models.ForeignKey(
+        SprintBoard,
+        on_delete=models.CASCADE,
+        related_name="cards",
+        db_index=False,  # sprint_card_board_group leads with it
+    )
     group = models.ForeignKey(SprintGroup, on_delete=models.CASCADE, related_name="cards")
     column = models.CharField(_("column"), max_length=8, choices=SprintColumn.choices)
     text = models.CharField(_("card"), max_length=280)
@@ -360,7 +405,12 @@ class SprintCard(models.Model):
 
 
 class SprintDot(models.Model):
-    card = models.ForeignKey(SprintCard, on_delete=models.CASCADE, related_name="dots")
+    card = models.ForeignKey(
+        SprintCard,
+        on_delete=models.CASCADE,
+        related_name="dots",
+        db_index=False,  # sprint_dot_once leads with it
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -112,7 +112,11 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     community = models.ForeignKey(
-        "cop.Community", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("community")
+        "cop.Community",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("community"),
+        db_index=False,  # membership_community_role leads with it
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
@@ -232,8 +236,18 @@ class ParticipationLevel(models.Model):
     """A member's rung on the ladder in one community for one month: derived by the daily job
     from what they did, never typed in. Stored so dashboards aggregate it in the database."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="levels")
-    community = models.ForeignKey("cop.Community", on_delete=models.CASCADE, related_name="levels")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="levels",
+        db_index=False,  # level_once_per_month leads with it
+    )
+    community = models.ForeignKey(
+        "cop.Community",
+        on_delete=models.CASCADE,
+        related_name="levels",
+        db_index=False,  # level_community_month leads with it
+    )
     month = models.DateField()  # the first day of the month
     level = models.CharField(max_length=12, choices=Level.choices)
     rank = models.PositiveSmallIntegerField()  # LEVEL_RANK[level]: 0 newcomer … 4 core

@@ -44,7 +44,12 @@ class DomainStatementRevision(models.Model):
     """Every version of a community's domain statement, so the health check can tell when the
     domain was last revisited."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="domain_revisions")
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        related_name="domain_revisions",
+        db_index=False,  # domain_revision_recent leads with it
+    )
     text = models.TextField(_("domain statement"))
     author = models.ForeignKey(
         "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")

@@ -13,7 +13,11 @@ class HealthSnapshot(models.Model):
     """
 
     community = models.ForeignKey(
-        "cop.Community", on_delete=models.CASCADE, related_name="health_snapshots", verbose_name=_("community")
+        "cop.Community",
+        on_delete=models.CASCADE,
+        related_name="health_snapshots",
+        verbose_name=_("community"),
+        db_index=False,  # health_snapshot_once_a_week leads with it
     )
     week = models.DateField(_("week"))
     lights = models.JSONField(_("lights"), default=dict)

@@ -57,6 +57,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("community"),
+        db_index=False,  # notification_community_recent leads with it
     )
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -102,7 +103,10 @@ class NotificationPreference(models.Model):
     """A person's choice for one category; no row means the default: e-mail on."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        db_index=False,  # preference_unique leads with it
     )
     category = models.CharField(max_length=16, choices=Category.choices)
     email = models.BooleanField(default=True)

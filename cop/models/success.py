@@ -34,7 +34,11 @@ class Success(models.Model):
     """A short story of something that went well, tagged with the value it shows."""
 
     community = models.ForeignKey(
-        "cop.Community", on_delete=models.CASCADE, related_name="successes", verbose_name=_("community")
+        "cop.Community",
+        on_delete=models.CASCADE,
+        related_name="successes",
+        verbose_name=_("community"),
+        db_index=False,  # success_community_recent leads with it
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,7 +79,13 @@ class Success(models.Model):
 
 
 class Kudos(models.Model):
-    success = models.ForeignKey(Success, on_delete=models.CASCADE, related_name="kudos", verbose_name=_("success"))
+    success = models.ForeignKey(
+        Success,
+        on_delete=models.CASCADE,
+        related_name="kudos",
+        verbose_name=_("success"),
+        db_index=False,  # kudos_once leads with it
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_given", verbose_name=_("given by")
     )
