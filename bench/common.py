@@ -160,3 +160,39 @@ def cpu_times() -> tuple[float, float] | None:
     user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
     ticks = os.sysconf("SC_CLK_TCK")
     return (user + nice + system + irq + softirq) / ticks, steal / ticks
+
+
+def process_cpu(web: int) -> dict[str, float]:
+    """Seconds of CPU each kind of process has spent (user and system, as /proc/<pid>/stat counts
+    them): "web", the gunicorn master `web` and its workers; "database", PostgreSQL's processes;
+    "cache", Redis; "load", this process (the load generator); "other", the rest. A process's
+    figure includes its ended children's, so that two readings taken around a run in which a
+    PostgreSQL backend ended (a connection older than CONN_MAX_AGE closes) still differ by what
+    the run cost. Empty where /proc is missing."""
+    proc, ticks, found = Path("/proc"), os.sysconf("SC_CLK_TCK"), {}
+    if not (proc / "self" / "stat").exists():
+        return found
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # The program's name in brackets, then state, parent, ..., the user and system time of
+        # the process (14th, 15th) and of its children that ended (16th, 17th).
+        name, _, rest = stat.partition(" (")[2].rpartition(")")
+        fields = rest.split()
+        pid, parent = int(entry.name), int(fields[1])
+        if web in (pid, parent):
+            kind = "web"
+        elif name == "postgres":
+            kind = "database"
+        elif name == "redis-server":
+            kind = "cache"
+        elif pid == os.getpid():
+            kind = "load"
+        else:
+            kind = "other"
+        found[kind] = found.get(kind, 0.0) + sum(int(value) for value in fields[11:15]) / ticks
+    return found

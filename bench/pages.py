@@ -22,8 +22,9 @@ What it does:
    the agenda, the survey form and the survey submit (each submit a different invitee's answers
    where the data has enough open invitations, then the same ones again, which replaces the
    answers; up to 2,000 invitations, made unanswered again at the start of every run), in
-   BENCH_ROUNDS turns of every page, with the machine's busy CPU per request (/proc/stat). The
-   budget of a share of hello's throughput holds for the agenda and the submit (issue 9).
+   BENCH_ROUNDS turns of every page, with the machine's busy CPU per request (/proc/stat) and
+   how it divides between gunicorn, PostgreSQL, Redis and the load generator (/proc/<pid>/stat).
+   The budget of a share of hello's throughput holds for the agenda and the submit (issue 9).
 5. BENCHMARKS.md (BENCH_OUTPUT): the machine, the dataset, the tables and each budget, met or
    not. The exit status is 0 either way unless BENCH_STRICT=1; a page that does not answer 200
    (or a 200 after a submit) is an error.
@@ -73,7 +74,15 @@ PAGE_WEIGHT_BYTES = 60 * 1024  # first visit, compressed: the page and what it l
 
 import django  # noqa: E402
 
-from bench.common import cpu_times, ensure_database, machine, percentile, prepare, survey_answers  # noqa: E402
+from bench.common import (  # noqa: E402
+    cpu_times,
+    ensure_database,
+    machine,
+    percentile,
+    prepare,
+    process_cpu,
+    survey_answers,
+)
 
 
 @dataclass
@@ -107,6 +116,7 @@ class Result:
     seconds: float = 0.0
     busy: float | None = 0.0
     stolen: float | None = 0.0
+    processes: dict[str, float] = field(default_factory=dict)  # CPU seconds by kind (process_cpu)
 
     @property
     def rate(self) -> float | None:
@@ -312,11 +322,14 @@ def prepared_posts(port: int, cookies: dict[str, str], posts: Submissions) -> tu
     return prepared[start:] + prepared[:start], helper.cookies
 
 
-def load(port: int, page: Page, cookies: dict[str, str], prepared: list[tuple[str, bytes]], result: Result) -> None:
+def load(
+    server: Server, page: Page, cookies: dict[str, str], prepared: list[tuple[str, bytes]], result: Result
+) -> None:
     """One round: CLIENTS threads for SECONDS / ROUNDS on the page (or submitting `prepared`, on
-    from the invitee the last round stopped at), added to `result`: requests, failures, time and
-    the machine's CPU (every process on it; time the hypervisor gives to other machines is not in
-    it)."""
+    from the invitee the last round stopped at), added to `result`: requests, failures, time, the
+    machine's CPU (every process on it; time the hypervisor gives to other machines is not in it)
+    and the CPU of each kind of process (gunicorn, PostgreSQL, Redis, the load generator)."""
+    port = server.port
     done, failed = [0] * CLIENTS, [0] * CLIENTS
     # One counter for every client: each submit takes the next invitee, and this round goes on
     # from where the last stopped (as many taken as served).
@@ -336,18 +349,20 @@ def load(port: int, page: Page, cookies: dict[str, str], prepared: list[tuple[st
             done[slot] += 1
             failed[slot] += status != 200
 
-    started, cpu_before = time.monotonic(), cpu_times()
+    started, cpu_before, processes_before = time.monotonic(), cpu_times(), process_cpu(server.process.pid)
     threads = [threading.Thread(target=run, args=(slot,)) for slot in range(CLIENTS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed, cpu_after = time.monotonic() - started, cpu_times()
+    elapsed, cpu_after, processes_after = time.monotonic() - started, cpu_times(), process_cpu(server.process.pid)
     result.requests, result.errors, result.seconds = (
         result.requests + sum(done),
         result.errors + sum(failed),
         result.seconds + elapsed,
     )
+    for kind, seconds in processes_after.items():
+        result.processes[kind] = result.processes.get(kind, 0.0) + seconds - processes_before.get(kind, 0.0)
     if cpu_before and cpu_after and result.busy is not None and result.stolen is not None:
         result.busy += cpu_after[0] - cpu_before[0]
         result.stolen += cpu_after[1] - cpu_before[1]
@@ -598,6 +613,25 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
     ]
     lines += [
         "",
+        "## Where the CPU went under load",
+        "",
+        "| page | gunicorn | PostgreSQL | Redis | load generator | other |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        if result.rate is not None and result.processes:
+            spent = [result.processes.get(kind, 0.0) * 1000 / result.requests for kind in PROCESS_KINDS]
+            lines.append(f"| {result.page.label} | " + " | ".join(f"{ms:.2f}" for ms in spent) + " |")
+    lines += [
+        "",
+        (
+            "- Milliseconds of CPU per request, by process, from /proc/<pid>/stat: gunicorn (its workers: Django), "
+            "PostgreSQL (every backend), Redis, the load generator (this benchmark's client threads) and the rest "
+            "of the machine. Each row adds up to about the machine CPU per request above."
+        ),
+    ]
+    lines += [
+        "",
         "## Page weight, first visit",
         "",
         "| page | files | transferred (compressed) | budget |",
@@ -611,6 +645,9 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
             )
     lines += ["", "## Budgets", ""] + [f"- {line}" for line in budgets(results, floor)]
     return "\n".join(textwrap.fill(line, 110) if line.startswith("- ") else line for line in lines) + "\n"
+
+
+PROCESS_KINDS = ("web", "database", "cache", "load", "other")  # the columns of the CPU table
 
 
 def budgets(results: list[Result], floor: float) -> list[str]:
@@ -699,7 +736,7 @@ def main() -> None:
         for _round in range(ROUNDS):
             for result in loaded:
                 prepared, cookies = sent[result.page.label]
-                load(server.port, result.page, cookies, prepared, result)
+                load(server, result.page, cookies, prepared, result)
         for result in loaded:
             cpu = "" if result.cpu_ms is None else f", {result.cpu_ms:.2f} ms machine CPU each"
             print(f"{result.page.label:45} {result.rate:7.0f} requests/s, {result.errors} errors{cpu}", flush=True)

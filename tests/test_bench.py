@@ -96,6 +96,12 @@ def test_the_page_benchmark_runs_on_a_small_dataset(tmp_path):
     ]
     assert {label: cells[2] for label, cells in throughput.items()} == dict.fromkeys(throughput, "0")  # errors
     assert all(float(cells[3]) > 0 for cells in throughput.values())  # machine CPU per request, from /proc/stat
+    # Where the CPU went: the workers (Django) spent some on every page; the floor asks nothing of
+    # PostgreSQL or Redis, so theirs there is only what they do unasked (well under a request's).
+    spent = _table(report, "Where the CPU went under load")
+    assert list(spent) == list(throughput)
+    assert all(float(cells[0]) > 0 for cells in spent.values())  # gunicorn
+    assert float(spent["survey submit (personal link)"][1]) > float(spent["hello (the floor)"][1])  # PostgreSQL
     weight = _table(report, "Page weight, first visit")
     assert list(weight) == ["agenda, intern", "survey form (personal link)"]
     assert re.search(r"^- Dataset: `seed_scale --factor 0\.01`: \d+ communities", report, re.M)
