@@ -4,6 +4,18 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# Each foreign key's own index, which a unique constraint or composite index already starts with
+# (see the model's field). Only the index goes: Django's AlterField would also drop and re-add the
+# foreign key constraint, checking every row again while both tables are locked.
+DROPPED = [
+    ("cop_domainstatementrevision", "community_id", "cop_domainstatementrevision_community_id_17966ac4"),
+    ("cop_healthsnapshot", "community_id", "cop_healthsnapshot_community_id_3a20ee38"),
+    ("cop_kudos", "success_id", "cop_kudos_success_id_cca92497"),
+    ("cop_notification", "community_id", "cop_notification_community_id_eaa3b17c"),
+    ("cop_notificationpreference", "user_id", "cop_notificationpreference_user_id_8f14c10f"),
+    ("cop_success", "community_id", "cop_success_community_id_b9dad91b"),
+]
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,70 +24,81 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="domainstatementrevision",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="domain_revisions",
-                to="cop.community",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="healthsnapshot",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="health_snapshots",
-                to="cop.community",
-                verbose_name="community",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="kudos",
-            name="success",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="kudos",
-                to="cop.success",
-                verbose_name="success",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="notification",
-            name="community",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="notifications",
-                to="cop.community",
-                verbose_name="community",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="notificationpreference",
-            name="user",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="notification_preferences",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
-        migrations.AlterField(
-            model_name="success",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="successes",
-                to="cop.community",
-                verbose_name="community",
-            ),
-        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="domainstatementrevision",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domain_revisions",
+                        to="cop.community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="healthsnapshot",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_snapshots",
+                        to="cop.community",
+                        verbose_name="community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="kudos",
+                    name="success",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kudos",
+                        to="cop.success",
+                        verbose_name="success",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="notification",
+                    name="community",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="cop.community",
+                        verbose_name="community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="notificationpreference",
+                    name="user",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="success",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successes",
+                        to="cop.community",
+                        verbose_name="community",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{index}"',
+                    reverse_sql=f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
+                )
+                for table, column, index in DROPPED
+            ],
+        )
     ]

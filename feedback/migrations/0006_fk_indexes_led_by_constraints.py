@@ -3,6 +3,16 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Each foreign key's own index, which a unique constraint or composite index already starts with
+# (see the model's field). Only the index goes: Django's AlterField would also drop and re-add the
+# foreign key constraint, checking every row again while both tables are locked.
+DROPPED = [
+    ("feedback_answer", "question_id", "feedback_answer_question_id_2ab680d7"),
+    ("feedback_answer", "response_id", "feedback_answer_response_id_7a14ef5c"),
+    ("feedback_survey", "community_id", "feedback_survey_community_id_2881d768"),
+    ("feedback_surveyinvite", "survey_id", "feedback_surveyinvite_survey_id_3adcd253"),
+]
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,41 +21,55 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="answer",
-            name="question",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="answers",
-                to="feedback.surveyquestion",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="answer",
-            name="response",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="answers",
-                to="feedback.surveyresponse",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="survey",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="surveys", to="cop.community"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="surveyinvite",
-            name="survey",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="invites",
-                to="feedback.survey",
-            ),
-        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="answer",
+                    name="question",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="feedback.surveyquestion",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="answer",
+                    name="response",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="feedback.surveyresponse",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="survey",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="surveys",
+                        to="cop.community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="surveyinvite",
+                    name="survey",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invites",
+                        to="feedback.survey",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{index}"',
+                    reverse_sql=f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
+                )
+                for table, column, index in DROPPED
+            ],
+        )
     ]

@@ -3,6 +3,23 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Each foreign key's own index, which a unique constraint or composite index already starts with
+# (see the model's field). Only the index goes: Django's AlterField would also drop and re-add the
+# foreign key constraint, checking every row again while both tables are locked.
+DROPPED = [
+    ("meetings_attendance", "meeting_id", "meetings_attendance_meeting_id_296f48af"),
+    ("meetings_meeting", "community_id", "meetings_meeting_community_id_29a5bd14"),
+    ("meetings_meeting", "series_id", "meetings_meeting_series_id_4c28ba88"),
+    ("meetings_rsvp", "meeting_id", "meetings_rsvp_meeting_id_4fde2dff"),
+    ("meetings_sprintcard", "board_id", "meetings_sprintcard_board_id_05abefda"),
+    ("meetings_sprintdot", "card_id", "meetings_sprintdot_card_id_2725c47e"),
+    ("meetings_sprintgroup", "board_id", "meetings_sprintgroup_board_id_194252b3"),
+    ("meetings_sprintparticipant", "board_id", "meetings_sprintparticipant_board_id_443a5e68"),
+    ("meetings_sprintround", "board_id", "meetings_sprintround_board_id_6305d8db"),
+    ("meetings_topic", "community_id", "meetings_topic_community_id_4bcd785d"),
+    ("meetings_topicvote", "topic_id", "meetings_topicvote_topic_id_b65d1bd1"),
+]
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,109 +28,129 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="attendance",
-            name="meeting",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="attendance",
-                to="meetings.meeting",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="meeting",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="meetings",
-                to="cop.community",
-                verbose_name="community",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="meeting",
-            name="series",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="meetings",
-                to="meetings.meetingseries",
-                verbose_name="series",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="rsvp",
-            name="meeting",
-            field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="rsvps", to="meetings.meeting"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sprintcard",
-            name="board",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="cards",
-                to="meetings.sprintboard",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sprintdot",
-            name="card",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="dots",
-                to="meetings.sprintcard",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sprintgroup",
-            name="board",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="groups",
-                to="meetings.sprintboard",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sprintparticipant",
-            name="board",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="participants",
-                to="meetings.sprintboard",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="sprintround",
-            name="board",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="rounds",
-                to="meetings.sprintboard",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="topic",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="topics", to="cop.community"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="topicvote",
-            name="topic",
-            field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="meetings.topic"
-            ),
-        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="attendance",
+                    name="meeting",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="meetings.meeting",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="meeting",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="cop.community",
+                        verbose_name="community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="meeting",
+                    name="series",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meetings",
+                        to="meetings.meetingseries",
+                        verbose_name="series",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="rsvp",
+                    name="meeting",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rsvps",
+                        to="meetings.meeting",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sprintcard",
+                    name="board",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cards",
+                        to="meetings.sprintboard",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sprintdot",
+                    name="card",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dots",
+                        to="meetings.sprintcard",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sprintgroup",
+                    name="board",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="meetings.sprintboard",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sprintparticipant",
+                    name="board",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="meetings.sprintboard",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="sprintround",
+                    name="board",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rounds",
+                        to="meetings.sprintboard",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="topic",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topics",
+                        to="cop.community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="topicvote",
+                    name="topic",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="meetings.topic",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{index}"',
+                    reverse_sql=f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
+                )
+                for table, column, index in DROPPED
+            ],
+        )
     ]

@@ -4,6 +4,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# Each foreign key's own index, which a unique constraint or composite index already starts with
+# (see the model's field). Only the index goes: Django's AlterField would also drop and re-add the
+# foreign key constraint, checking every row again while both tables are locked.
+DROPPED = [
+    ("members_membership", "community_id", "members_membership_community_id_3a0f3530"),
+    ("members_participationlevel", "community_id", "members_participationlevel_community_id_69033dc4"),
+    ("members_participationlevel", "user_id", "members_participationlevel_user_id_e1f40224"),
+]
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,32 +21,46 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="membership",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="memberships",
-                to="cop.community",
-                verbose_name="community",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="participationlevel",
-            name="community",
-            field=models.ForeignKey(
-                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="levels", to="cop.community"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="participationlevel",
-            name="user",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="levels",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="membership",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="cop.community",
+                        verbose_name="community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="participationlevel",
+                    name="community",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="cop.community",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="participationlevel",
+                    name="user",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{index}"',
+                    reverse_sql=f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
+                )
+                for table, column, index in DROPPED
+            ],
+        )
     ]
