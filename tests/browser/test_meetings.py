@@ -83,3 +83,16 @@ def test_facilitator_plans_from_a_backlog_topic_and_takes_attendance(demo, visit
     shoot(page, f"attendance-nl-{width}")
     meeting = Meeting.objects.get(title="Werkplaatsoverleg")
     assert list(meeting.attendance.values_list("user__email", flat=True)) == ["intern@gilde.demo"]
+
+
+def test_cards_side_by_side_line_up_and_the_list_gap_alone_spaces_them(demo, visit):
+    page = visit("/accounts/login/", width="desktop")
+    log_in(page, "intern@gilde.demo")
+    page.get_by_role("link", name="Agenda").click()
+    past = page.locator(".meeting-list").nth(1).locator(":scope > li")
+    boxes = [past.nth(number).bounding_box() for number in range(4)]
+    # Three to a row at desktop width: the first row's tops alike (a margin on every card but the
+    # first pushed the others down), and the fourth a gap (0.75rem) below the first row's tallest.
+    assert boxes[1]["y"] == boxes[2]["y"] == boxes[0]["y"]
+    assert boxes[3]["x"] == boxes[0]["x"]
+    assert boxes[3]["y"] - max(box["y"] + box["height"] for box in boxes[:3]) == 12
