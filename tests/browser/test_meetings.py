@@ -96,3 +96,22 @@ def test_cards_side_by_side_line_up_and_the_list_gap_alone_spaces_them(demo, vis
     assert boxes[1]["y"] == boxes[2]["y"] == boxes[0]["y"]
     assert boxes[3]["x"] == boxes[0]["x"]
     assert boxes[3]["y"] - max(box["y"] + box["height"] for box in boxes[:3]) == 12
+
+
+def test_the_meeting_pages_buttons_stand_apart_from_the_cards_above_them(demo, live_server, visit):
+    # A past meeting as its facilitator: the survey results button after the notes card, the
+    # actions after the form card. Both sat against the card (0 and 0 px) before.
+    page = visit("/accounts/login/", width="desktop")
+    log_in(page, "facilitator@gilde.demo")
+    meeting = Meeting.objects.filter(starts_at__lt=timezone.now(), notes__gt="").order_by("-starts_at").first()
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+
+    def gap_below_card(locator: object) -> float:
+        card = locator.locator("xpath=preceding-sibling::*[1]")
+        assert "card" in card.get_attribute("class")
+        return locator.bounding_box()["y"] - (card.bounding_box()["y"] + card.bounding_box()["height"])
+
+    results = page.get_by_role("link", name="Resultaten van de enquête").locator("xpath=..")
+    actions = page.locator("main .button-group").last
+    assert gap_below_card(results) == 16
+    assert gap_below_card(actions) == 16
