@@ -599,10 +599,10 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
         "",
         (
             "- hello, one query (`SELECT 1`) and hello, one cache read (a Redis GET): the floor plus one round trip, "
-            "to show what each round trip of a page costs in these units (the connection's health check before a "
-            "request's first query looks at the socket, no round trip: cop.db.postgresql). hello, signed in: the "
-            "floor with a session, what every signed-in page pays before its own work (the session read from Redis "
-            "and the person's row)."
+            "to show what each round trip of a page costs in these units. A request's first query also pays Django's "
+            "connection health check (another `SELECT 1`, not counted as a query above). hello, signed in: the floor "
+            "with a session, what every signed-in page pays before its own work (the session read from Redis, the "
+            "health check and the person's row)."
         ),
         (
             "- Machine CPU per request: the busy time of both cores (every process: gunicorn, PostgreSQL, Redis and "

@@ -110,8 +110,6 @@ if DATABASE_URL:
         )
     }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        # Django's backend, with a health check that needs no round trip (cop/db/postgresql).
-        DATABASES["default"]["ENGINE"] = "cop.db.postgresql"
         # PostgreSQL's JIT compiles the dashboard's grouped queries, whose cost estimates look
         # large, and spends more time compiling (about 17 ms a query, measured) than it saves.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")

@@ -26,7 +26,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "reliability: load and fault scenarios (issue 10; README, Reliability under load and faults)"
     )
     # The suite runs against the real services, never SQLite or an in-memory broker.
-    if settings.DATABASES["default"]["ENGINE"] != "cop.db.postgresql":
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise pytest.UsageError("Tests need PostgreSQL: set DATABASE_URL (make test does).")
     if not settings.REDIS_URL:
         raise pytest.UsageError("Tests need Redis: set REDIS_URL (make test does).")

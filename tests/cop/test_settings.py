@@ -83,7 +83,7 @@ def test_unset_variables_give_the_embedded_defaults():
 
 def test_service_urls_switch_to_postgresql_redis_and_real_workers():
     values = read_settings(PRODUCTION)
-    assert values["engine"] == "cop.db.postgresql"
+    assert values["engine"] == "django.db.backends.postgresql"
     assert values["conn_max_age"] == 60
     assert values["health_checks"] is True
     assert values["cache"] == "cop.cache.RedisCache"
