@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 import vobject
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cop.models import Notification
 from cop.notifications.render import render_email
-from meetings.calendar import calendar_bytes
+from meetings.calendar import _event_lines, calendar_bytes
 from meetings.models import Meeting, Response
 from meetings.services import meeting_cancel, meeting_publish, meeting_reminders_queue, meeting_save, rsvp_set
 from members.models import Role
@@ -142,6 +143,37 @@ def test_the_calendar_is_valid_rfc5545_with_a_stable_uid_and_an_alarm(community,
     assert second.vevent.dtstart.value == meeting.starts_at.replace(microsecond=0)
     assert second.vevent.valarm.trigger.value == -timedelta(hours=1)
     assert first.prodid.value == "-//Gilde//Communities of Practice//NL"
+
+
+def test_a_feed_writes_again_only_the_events_that_changed_and_shows_every_change(community):
+    meetings = list(MeetingFactory.create_batch(3, community=community))
+    _event_lines.cache_clear()
+    calendar_bytes(meetings)
+    assert (_event_lines.cache_info().hits, _event_lines.cache_info().misses) == (0, 3)
+
+    meetings[1].agenda = "Nieuwe agenda"  # no new SEQUENCE, yet calendars must show it
+    meeting_save(meeting=meetings[1])
+    events = vobject.readOne(calendar_bytes(meetings).decode()).vevent_list
+    assert (_event_lines.cache_info().hits, _event_lines.cache_info().misses) == (2, 4)
+    assert "Nieuwe agenda" in events[1].description.value
+
+    community.name = "Autotechniek en mobiliteit"  # in every event's summary
+    community.save()
+    for meeting in meetings:
+        meeting.refresh_from_db()
+    events = vobject.readOne(calendar_bytes(meetings).decode()).vevent_list
+    assert _event_lines.cache_info().misses == 7
+    assert [event.summary.value.split(":")[0] for event in events] == ["Autotechniek en mobiliteit"] * 3
+
+
+def test_every_event_of_a_feed_is_stamped_with_when_the_feed_was_written(community):
+    meetings = list(MeetingFactory.create_batch(2, community=community))
+    stamps = []
+    for moment in ("2026-12-01 09:00:00Z", "2026-12-02 10:30:00Z"):
+        with time_machine.travel(moment, tick=False):
+            events = vobject.readOne(calendar_bytes(meetings).decode()).vevent_list
+        stamps.append({event.dtstamp.value.isoformat() for event in events})
+    assert stamps == [{"2026-12-01T09:00:00+00:00"}, {"2026-12-02T10:30:00+00:00"}]
 
 
 def test_declining_another_meeting_does_not_hide_this_ones_update(community):
