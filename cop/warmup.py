@@ -7,8 +7,14 @@ tens of milliseconds more, the slowest responses of a busy day: every worker pay
 a restart or a deploy (`make bench` saw them as the 95th percentile of the first pages). `warm()`
 does it while the worker boots, before it accepts a connection (`cop.wsgi`); with gunicorn's
 `--preload` it is done once and shared by the forked workers.
+
+Then `settle()` moves what start-up made (some 150,000 objects: modules, classes, functions,
+compiled templates) out of the garbage collector's sight. They live as long as the process, yet
+every full collection walked them all: 85-110 ms on the benchmark machine, once every few dozen
+requests, which made a page's 95th percentile 115 ms where its median was 11 (`make bench`).
 """
 
+import gc
 import logging
 from importlib import import_module
 from pathlib import Path
@@ -56,3 +62,10 @@ def warm() -> int:
             continue  # its page fails as it would have; the test suite compiles every one
         compiled += 1
     return compiled
+
+
+def settle() -> None:
+    """Collect start-up's garbage, then freeze what is left (gc.freeze): full collections walk
+    only what requests create from then on (3 ms instead of ~90 here)."""
+    gc.collect()
+    gc.freeze()
