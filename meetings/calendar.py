@@ -59,10 +59,22 @@ END_CALENDAR = b"END:VCALENDAR\r\n"
 # A calendar feed holds some sixty events and icalendar takes about 0.3 ms to write each: a
 # person's feed, rebuilt after one meeting of their communities changed, would write them all
 # again (16 ms here). Each event is kept per process under what it is made of instead; only the
-# changed one is written. 4,096 events: about 2.5 MB per process, the year of a large organisation.
-@functools.lru_cache(maxsize=4096)
+# changed one is written. 2,048 events of ordinary size (about 0.6 KB, kept twice: the key's text
+# and the lines) make some 2.5 MB per process, more than a large organisation's meetings of the
+# feed's window; an event with a long text (the agenda has no limit) is written each time
+# instead, so that a few of them cannot fill the memory.
+KEPT_EVENTS = 2048
+KEPT_TEXT_CHARS = 4000
+
+
 def _event_lines(fields: _Fields) -> bytes:
     """The event's lines after BEGIN:VEVENT, without DTSTAMP (the feed's own time, added per feed)."""
+    if len(fields.description) > KEPT_TEXT_CHARS:
+        return _written(fields)
+    return _kept_event(fields)
+
+
+def _written(fields: _Fields) -> bytes:
     event = Event()
     event.add("uid", fields.uid)
     event.add("sequence", fields.sequence)
@@ -84,6 +96,9 @@ def _event_lines(fields: _Fields) -> bytes:
     lines = event.to_ical()
     assert lines.startswith(BEGIN_EVENT)  # noqa: S101 (icalendar's own output)
     return lines[len(BEGIN_EVENT) :]
+
+
+_kept_event = functools.lru_cache(maxsize=KEPT_EVENTS)(_written)
 
 
 def calendar_bytes(meetings: list[Meeting], *, name: str = "Gilde") -> bytes:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cop.models import Notification
 from cop.notifications.render import render_email
-from meetings.calendar import _event_lines, calendar_bytes
+from meetings.calendar import KEPT_TEXT_CHARS, _kept_event, calendar_bytes
 from meetings.models import Meeting, Response
 from meetings.services import meeting_cancel, meeting_publish, meeting_reminders_queue, meeting_save, rsvp_set
 from members.models import Role
@@ -147,14 +147,15 @@ def test_the_calendar_is_valid_rfc5545_with_a_stable_uid_and_an_alarm(community,
 
 def test_a_feed_writes_again_only_the_events_that_changed_and_shows_every_change(community):
     meetings = list(MeetingFactory.create_batch(3, community=community))
-    _event_lines.cache_clear()
+    _kept_event.cache_clear()
     calendar_bytes(meetings)
-    assert (_event_lines.cache_info().hits, _event_lines.cache_info().misses) == (0, 3)
+    assert (_kept_event.cache_info().hits, _kept_event.cache_info().misses) == (0, 3)
 
     meetings[1].agenda = "Nieuwe agenda"  # no new SEQUENCE, yet calendars must show it
-    meeting_save(meeting=meetings[1])
+    meeting_save(meeting=meetings[1], fields=["agenda"])
+    meetings[1].refresh_from_db()
     events = vobject.readOne(calendar_bytes(meetings).decode()).vevent_list
-    assert (_event_lines.cache_info().hits, _event_lines.cache_info().misses) == (2, 4)
+    assert (_kept_event.cache_info().hits, _kept_event.cache_info().misses) == (2, 4)
     assert "Nieuwe agenda" in events[1].description.value
 
     community.name = "Autotechniek en mobiliteit"  # in every event's summary
@@ -162,8 +163,17 @@ def test_a_feed_writes_again_only_the_events_that_changed_and_shows_every_change
     for meeting in meetings:
         meeting.refresh_from_db()
     events = vobject.readOne(calendar_bytes(meetings).decode()).vevent_list
-    assert _event_lines.cache_info().misses == 7
+    assert _kept_event.cache_info().misses == 7
     assert [event.summary.value.split(":")[0] for event in events] == ["Autotechniek en mobiliteit"] * 3
+
+
+def test_an_event_with_a_long_agenda_is_written_each_time_not_kept(community):
+    meeting = MeetingFactory(community=community, agenda="Stap voor stap. " * (KEPT_TEXT_CHARS // 16 + 1))
+    _kept_event.cache_clear()
+    first, second = (vobject.readOne(calendar_bytes([meeting]).decode()).vevent for _ in range(2))
+    assert _kept_event.cache_info().currsize == 0
+    assert first.description.value == second.description.value
+    assert meeting.agenda.strip() in first.description.value
 
 
 def test_every_event_of_a_feed_is_stamped_with_when_the_feed_was_written(community):
