@@ -78,9 +78,20 @@ def test_the_page_benchmark_runs_on_a_small_dataset(tmp_path):
 
     pages = _table(report, "Pages")
     assert list(pages) == PAGES
-    queries = {label: int(cells[4]) for label, cells in pages.items()}  # one count per page: fixed
-    assert (queries["hello (the floor)"], queries["hello, one query"], queries["hello, one cache read"]) == (0, 1, 0)
-    over = {label: count for label, count in queries.items() if count > 12}
+    # One count per page ("1", or "4/5" where requests differed): a fixed number. Two only where a
+    # gunicorn worker that had not yet served the survey read its questions once (they are then
+    # kept per process: feedback.services.survey_questions), one query more; which worker takes
+    # which request is the kernel's choice, so a short run may or may not show it.
+    queries = {label: [int(count) for count in cells[4].split("/")] for label, cells in pages.items()}
+    assert (queries["hello (the floor)"], queries["hello, one query"], queries["hello, one cache read"]) == (
+        [0],
+        [1],
+        [0],
+    )
+    twice = {label: counts for label, counts in queries.items() if len(counts) > 1}
+    assert set(twice) <= {"survey form (personal link)", "survey submit (personal link)"}, twice
+    assert all(counts[1] == counts[0] + 1 for counts in twice.values()), twice
+    over = {label: counts[-1] for label, counts in queries.items() if counts[-1] > 12}
     assert over == {}, f"pages over the budget of 12 queries: {over}"
     assert all(int(cells[5].replace(",", "")) > 0 for cells in pages.values())  # HTML bytes
 
