@@ -78,10 +78,10 @@ def test_the_page_benchmark_runs_on_a_small_dataset(tmp_path):
 
     pages = _table(report, "Pages")
     assert list(pages) == PAGES
-    # One count per page ("1", or "4/5" where requests differed): a fixed number. Two only where a
-    # gunicorn worker that had not yet served the survey read its questions once (they are then
-    # kept per process: feedback.services.survey_questions), one query more; which worker takes
-    # which request is the kernel's choice, so a short run may or may not show it.
+    # The counts a page's requests ran, as the report gives them ("1", or "4/5"): one, a fixed
+    # number, or two only where a gunicorn worker that had not yet served the survey read its
+    # questions once (then kept per process: feedback.services.survey_questions), one query more.
+    # Which worker takes which request is the kernel's choice: a short run may or may not show it.
     queries = {label: [int(count) for count in cells[4].split("/")] for label, cells in pages.items()}
     assert (queries["hello (the floor)"], queries["hello, one query"], queries["hello, one cache read"]) == (
         [0],
