@@ -8,8 +8,11 @@ for at most SESSION_CACHE_SECONDS, not the session's whole life: a logout while 
 told (unreachable, yet keeping its data) is honoured everywhere within that time, not weeks later."""
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+
+from members.backends import RENAMED
 
 
 class SessionStore(cached_db.SessionStore):
@@ -24,6 +27,8 @@ class SessionStore(cached_db.SessionStore):
                 return {}
             data = self.decode(stored.session_data)
             self._cache.set(self.cache_key, data, self._cache_seconds(expiry=stored.expire_date))
+        if (backend := data.get(BACKEND_SESSION_KEY)) in RENAMED:
+            data[BACKEND_SESSION_KEY] = RENAMED[backend]
         return data
 
     def save(self, must_create: bool = False) -> None:

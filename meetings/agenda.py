@@ -35,11 +35,18 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from cop.cache import cache_or
+from cop.compiled import Compiled
 from meetings import selectors
 from meetings.calendar import calendar_bytes
 from members.models import Membership, User
 
 VERSION_KEY = "agenda:version:{}"
+# The person's current communities and roles, what both keys are made of: compiled once per process
+# (cop.compiled), as the ORM would spend more on building this small query than on the agenda's
+# cache read.
+_memberships = Compiled(
+    lambda user_id: Membership.objects.current().filter(user_id=user_id).values_list("community_id", "role")
+)
 
 
 def agenda_changed(community_id: int) -> None:
@@ -74,7 +81,7 @@ def _kept[T](kind: str, parts: list, community_ids: list[int], build: Callable[[
 
 def agenda_lists(*, user: User, now: datetime) -> SafeString:
     """The rendered "coming up" and "past meetings" sections for the person."""
-    memberships = sorted(Membership.objects.current().filter(user=user).values_list("community_id", "role"))
+    memberships = sorted(_memberships.rows(user.pk))
 
     def build() -> tuple[str, int]:
         upcoming, past = selectors.agenda(user=user, now=now, memberships=memberships)
@@ -95,7 +102,7 @@ FEED_DAYS = 90  # how far back the calendar feed goes
 def feed_ics(*, user: User, now: datetime) -> bytes:
     """The person's calendar feed: published and cancelled meetings of their communities from
     FEED_DAYS ago on."""
-    community_ids = sorted(Membership.objects.current().filter(user=user).values_list("community_id", flat=True))
+    community_ids = sorted(community_id for community_id, _role in _memberships.rows(user.pk))
 
     def build() -> tuple[bytes, int]:
         meetings = selectors.feed_meetings(user=user, since=now - timedelta(days=FEED_DAYS))

@@ -222,7 +222,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 request, _("You joined %(name)s. Log in to continue.") % {"name": invitation.community.name}
             )
             return redirect("account_login")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="members.backends.ModelBackend")
         messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.community.name})
         return redirect("home")
     return render(

@@ -1,0 +1,76 @@
+"""Queries compiled once per process (cop.compiled): the same rows as the ORM, one query each, the
+SQL built once, and queries it cannot run as the ORM would refused."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from cop.compiled import Compiled
+from cop.models.health import HealthSnapshot
+from members.models import Membership, User
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def memberships_of(user_id):
+    return Membership.objects.current().filter(user_id=user_id).values_list("community_id", "role")
+
+
+def test_rows_are_the_orms_rows_for_that_value_only(django_assert_num_queries):
+    person, other = UserFactory(), UserFactory()
+    first, second, left, finished = CommunityFactory.create_batch(4)
+    MembershipFactory(user=person, community=first, role="intern")
+    MembershipFactory(user=person, community=second, role="facilitator")
+    MembershipFactory(user=person, community=left, left_at=timezone.now())
+    MembershipFactory(user=person, community=finished, alumni_at=timezone.now())
+    MembershipFactory(user=other, community=first, role="mentor")  # another person's: never in the rows
+    compiled = Compiled(memberships_of)
+    with django_assert_num_queries(1):
+        rows = compiled.rows(person.pk)
+    assert sorted(rows) == sorted([(first.pk, "intern"), (second.pk, "facilitator")])
+    assert sorted(rows) == sorted(memberships_of(person.pk))
+    assert compiled.rows(other.pk) == [(first.pk, "mentor")]
+    assert compiled.rows(0) == []
+
+
+def test_instances_are_the_orms_instances(django_assert_num_queries):
+    person = UserFactory(full_name="Bram Jansen", is_manager=True)
+    UserFactory()
+    compiled = Compiled(lambda pk: User.objects.filter(pk=pk))
+    with django_assert_num_queries(1):
+        [found] = compiled.instances(person.pk)
+    expected = User.objects.get(pk=person.pk)
+    fields = [field.attname for field in User._meta.concrete_fields]
+    assert [getattr(found, name) for name in fields] == [getattr(expected, name) for name in fields]
+    assert (found._state.db, found._state.adding) == ("default", False)
+    found.full_name = "Bram de Vries"
+    found.save(update_fields=["full_name"])  # a row like any other: saved as an update
+    assert User.objects.get(pk=person.pk).full_name == "Bram de Vries"
+    assert compiled.instances(0) == []
+
+
+def test_the_sql_is_built_once(monkeypatch):
+    person = UserFactory()
+    compiled = Compiled(memberships_of)
+    compiled.rows(person.pk)
+    built = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: built.append(1) or original(self, *a, **k))
+    for _ in range(3):
+        compiled.rows(person.pk)
+    assert built == []
+    assert Compiled(memberships_of).rows(person.pk) == []
+    assert built == [1]
+
+
+def test_what_the_orm_would_do_more_for_is_refused():
+    two_parameters = Compiled(lambda pk: User.objects.filter(pk=pk, full_name="x"))
+    with pytest.raises(ImproperlyConfigured, match="exactly one parameter"):
+        two_parameters.rows(1)
+    converted = Compiled(lambda pk: HealthSnapshot.objects.filter(pk=pk).values_list("lights"))  # JSON
+    with pytest.raises(ImproperlyConfigured, match="need converting"):
+        converted.rows(1)
+    with pytest.raises(ImproperlyConfigured, match="whole rows"):
+        Compiled(memberships_of).instances(1)
