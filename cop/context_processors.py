@@ -5,11 +5,20 @@ from django.utils.functional import SimpleLazyObject
 from members.selectors import roles_for
 
 
+def language_next(request: HttpRequest) -> str:
+    """Where the language switch returns to: this page. A page that answers a post (a refused
+    form, an error page) has an address that takes only posts: the page the form was on instead,
+    or the start page."""
+    return (request.META.get("HTTP_REFERER") or "/") if request.method == "POST" else request.get_full_path()
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     """`roles`: what the signed-in person is (queried only if a template uses it);
-    `devmail_enabled`: whether the local outbox page exists (DEBUG with no mail server)."""
+    `devmail_enabled`: whether the local outbox page exists (DEBUG with no mail server);
+    `language_next`: where the language switch returns to."""
     devmail_enabled = settings.DEBUG and settings.MAILERS["default"]["BACKEND"] == "cop.devmail.LocalOutboxBackend"
+    found = {"roles": None, "devmail_enabled": devmail_enabled, "language_next": language_next(request)}
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"roles": None, "devmail_enabled": devmail_enabled}
-    return {"roles": SimpleLazyObject(lambda: roles_for(user)), "devmail_enabled": devmail_enabled}
+    if user is not None and user.is_authenticated:
+        found["roles"] = SimpleLazyObject(lambda: roles_for(user))
+    return found

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 
 from cop import devmail
+from cop.context_processors import language_next
 from cop.forms import DomainForm
 from cop.health import database_check, health_report
 from cop.selectors import community_facilitators, domain_revisions
@@ -102,7 +103,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     is a 500. Both pages render without a request context: they must not need the database. The
     language switch gets what it needs (the form's token from the cookie, the page to come back to),
     without which it answered "the form has expired"."""
-    context = {"request": request, "csrf_token": get_token(request)}
+    context = {"request": request, "csrf_token": get_token(request), "language_next": language_next(request)}
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         response = HttpResponse(loader.get_template("503.html").render(context), status=503)
         response["Retry-After"] = "5"

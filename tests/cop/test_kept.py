@@ -1,0 +1,93 @@
+"""{% kept %} (cop/templatetags/kept.py): the site header rendered once per process for each
+language, role and page, each request with its own CSRF token."""
+
+import re
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import Client
+from django.urls import reverse
+
+from cop.templatetags import kept
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = re.compile(r"<header.*?</header>", re.DOTALL)
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def header(response):
+    return HEADER.search(response.text)[0]
+
+
+def header_node():
+    from django.template.loader import get_template  # noqa: PLC0415
+
+    [node] = get_template("base.html").template.nodelist.get_nodes_by_type(kept.KeptNode) or [None]
+    return node
+
+
+def test_the_header_is_what_rendering_it_each_time_gives(client, settings):
+    manager, intern = UserFactory(is_manager=True, language="nl"), UserFactory(language="en")
+    colleague = UserFactory(language="nl")  # the manager's language, not their role
+    header_node().parts.clear()
+    seen = {}
+    visits = [(manager, reverse("home")), (manager, reverse("agenda")), (intern, reverse("agenda")), (colleague, "/")]
+    for person, path in visits:
+        client.force_login(person)
+        first, second = header(client.get(path)), header(client.get(path))  # rendered, then kept
+        assert TOKEN.sub("", first) == TOKEN.sub("", second)
+        seen[person.pk, path] = TOKEN.sub("", first)
+    assert len(header_node().parts) == 4
+    settings.DEBUG = True  # rendered every time: the same header
+    for (pk, path), text in seen.items():
+        client.force_login(UserFactory._meta.model.objects.get(pk=pk))
+        assert TOKEN.sub("", header(client.get(path))) == text
+    assert 'href="/dashboard/"' in seen[manager.pk, reverse("home")]
+    assert 'href="/dashboard/"' not in seen[intern.pk, reverse("agenda")]
+    assert 'href="/dashboard/"' not in seen[colleague.pk, "/"]
+    assert '<a href="/agenda/" aria-current="page">Agenda</a>' in seen[manager.pk, reverse("agenda")]
+    assert 'aria-current="page">Agenda' not in seen[manager.pk, reverse("home")]
+    assert "Uitloggen" in seen[manager.pk, reverse("home")]
+    assert "Log out" in seen[intern.pk, reverse("agenda")]
+    assert f'name="next" value="{reverse("agenda")}"' in seen[intern.pk, reverse("agenda")]
+
+
+def test_each_visitor_gets_their_own_working_token():
+    header_node().parts.clear()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(UserFactory(language="en"))
+    second.force_login(UserFactory(language="en"))
+    first_tokens = set(TOKEN.findall(first.get(reverse("agenda")).text))
+    second_page = second.get(reverse("agenda")).text
+    second_tokens = set(TOKEN.findall(second_page))
+    assert len(first_tokens) == len(second_tokens) == 1
+    assert first_tokens != second_tokens
+    assert kept.MARKER not in second_page
+    assert f'"X-CSRFToken": "{second_tokens.pop()}"' in second_page  # the same token as the forms'
+    token = TOKEN.findall(second_page)[0]
+    switched = second.post(
+        reverse("language_set"), {"csrfmiddlewaretoken": token, "language": "nl", "next": "/agenda/"}
+    )
+    assert (switched.status_code, switched["Location"]) == (302, "/agenda/")
+    refused = second.post(reverse("language_set"), {"csrfmiddlewaretoken": first_tokens.pop(), "language": "en"})
+    assert refused.status_code == 403  # the other visitor's token is not this one's
+
+
+def test_kept_parts_are_bounded(monkeypatch):
+    monkeypatch.setattr(kept, "KEPT", 2)
+    template = Template("{% load kept %}{% kept path %}<p>{{ path }} {{ csrf_token }}</p>{% endkept %}")
+    node = template.nodelist.get_nodes_by_type(kept.KeptNode)[0]
+    for number, path in enumerate(["/a/", "/b/", "/c/"]):
+        assert template.render(Context({"path": path, "csrf_token": f"t{number}"})) == f"<p>{path} t{number}</p>"
+    assert list(node.parts) == [("/c/",)]
+    assert template.render(Context({"path": "/a/"})) == "<p>/a/ </p>"  # no token to put in: not kept
+    assert list(node.parts) == [("/c/",)]
+
+
+def test_a_kept_part_must_name_its_values_and_hold_no_block():
+    with pytest.raises(TemplateSyntaxError, match="needs the values"):
+        Template("{% load kept %}{% kept %}x{% endkept %}")
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a"):
+        Template("{% load kept %}{% kept a %}{% block b %}x{% endblock %}{% endkept %}")
