@@ -6,10 +6,9 @@ SQL and reading its rows costs the worker. Nearly every page asks for the signed
 and the agenda and calendar feed for their memberships, so those few queries are built by the ORM
 once, with a stand-in for their one parameter, and afterwards run as that SQL with the real value.
 
-What the ORM would still have done per row is checked when compiling: a query whose columns need
-converting from the database's values (a JSON field, a custom field's from_db_value) or that has
-more than the one parameter is refused, so a later change to a model cannot make these queries
-quietly return something other than the ORM would."""
+Where the ORM would still do work per row (columns whose values need converting: any date on
+SQLite, as in embedded mode, or a JSON field), the query is left to the ORM: slower, never
+different. A query with more than the one parameter is refused."""
 
 from collections.abc import Callable
 from functools import cached_property
@@ -24,17 +23,17 @@ STAND_IN = 2_147_000_001
 
 
 class Compiled[M: Model]:
-    """`build(value)` is a queryset with one integer parameter; `rows(value)` runs its SQL and
-    returns the rows as the database gives them, `instances(value)` as model instances (for a
-    queryset of whole rows, without select_related or annotations)."""
+    """`build(value)` is a queryset with one integer parameter: `rows(value)` runs a values_list()
+    queryset and returns its tuples, `instances(value)` a queryset of whole rows of its model
+    (no select_related, no annotations) and returns the model instances."""
 
     def __init__(self, build: Callable[[int], QuerySet[M]]) -> None:
         self.build = build
 
     @cached_property
-    def _compiled(self) -> tuple[str, type[M], list[str] | None]:
+    def compiled(self) -> tuple[str, type[M], list[str] | None] | None:
         """The SQL, the model, and the attribute names of its columns where they are a whole row
-        of the model (else None)."""
+        of the model (else None); None where the ORM must run the query."""
         queryset = self.build(STAND_IN)
         compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
@@ -42,19 +41,25 @@ class Compiled[M: Model]:
             raise ImproperlyConfigured(f"{queryset.query}: a compiled query takes exactly one parameter")
         columns = [expression for expression, _sql, _alias in compiler.select]
         if compiler.get_converters(columns):
-            raise ImproperlyConfigured(f"{queryset.query}: its columns need converting; leave it to the ORM")
+            return None
         names = [getattr(getattr(column, "target", None), "attname", None) for column in columns]
         whole = names == [field.attname for field in queryset.model._meta.concrete_fields]
         return sql, queryset.model, names if whole else None
 
-    def rows(self, value: int) -> list[tuple]:
-        sql, _model, _names = self._compiled
+    def _run(self, sql: str, value: int) -> list[tuple]:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(sql, [value])
             return cursor.fetchall()
 
+    def rows(self, value: int) -> list[tuple]:
+        if self.compiled is None:
+            return list(self.build(value))
+        return self._run(self.compiled[0], value)
+
     def instances(self, value: int) -> list[M]:
-        _sql, model, names = self._compiled
+        if self.compiled is None:
+            return list(self.build(value))
+        sql, model, names = self.compiled
         if names is None:
             raise ImproperlyConfigured(f"{model.__name__}: instances() needs a query of whole rows")
-        return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in self.rows(value)]
+        return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in self._run(sql, value)]
