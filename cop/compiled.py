@@ -16,6 +16,7 @@ from functools import cached_property
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable
 
 # The stand-in parameter: in range for any integer column (Django drops a lookup with a value out of
 # its field's range), and found by value among the compiled parameters.
@@ -29,12 +30,18 @@ class Compiled[M: Model]:
 
     def __init__(self, build: Callable[[int], QuerySet[M]]) -> None:
         self.build = build
+        self.kind: type | None = None  # the queryset's iterable class, once compiled
 
     @cached_property
     def compiled(self) -> tuple[str, type[M], list[str] | None] | None:
         """The SQL, the model, and the attribute names of its columns where they are a whole row
         of the model (else None); None where the ORM must run the query."""
         queryset = self.build(STAND_IN)
+        # Rows as the cursor gives them are what values_list() gives, and whole rows what a plain
+        # queryset turns into instances; flat=True, named=True or values() would differ.
+        if queryset._iterable_class not in {ValuesListIterable, ModelIterable}:
+            raise ImproperlyConfigured(f"{queryset.query}: compile a plain values_list() or a queryset of rows")
+        self.kind = queryset._iterable_class
         compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
         if list(params) != [STAND_IN]:
@@ -52,14 +59,20 @@ class Compiled[M: Model]:
             return cursor.fetchall()
 
     def rows(self, value: int) -> list[tuple]:
-        if self.compiled is None:
+        compiled = self.compiled
+        if self.kind is not ValuesListIterable:
+            raise ImproperlyConfigured("rows() needs a values_list() queryset")
+        if compiled is None:
             return list(self.build(value))
-        return self._run(self.compiled[0], value)
+        return self._run(compiled[0], value)
 
     def instances(self, value: int) -> list[M]:
-        if self.compiled is None:
+        compiled = self.compiled
+        if self.kind is not ModelIterable:
+            raise ImproperlyConfigured("instances() needs a queryset of whole rows")
+        if compiled is None:
             return list(self.build(value))
-        sql, model, names = self.compiled
+        sql, model, names = compiled
         if names is None:
-            raise ImproperlyConfigured(f"{model.__name__}: instances() needs a query of whole rows")
+            raise ImproperlyConfigured(f"{model.__name__}: instances() needs a queryset of whole rows")
         return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in self._run(sql, value)]

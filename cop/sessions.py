@@ -27,10 +27,18 @@ class SessionStore(cached_db.SessionStore):
                 return {}
             data = self.decode(stored.session_data)
             self._cache.set(self.cache_key, data, self._cache_seconds(expiry=stored.expire_date))
-        if (backend := data.get(BACKEND_SESSION_KEY)) in RENAMED:
-            data[BACKEND_SESSION_KEY] = RENAMED[backend]
-        return data
+        return _renamed(data)
+
+    async def aload(self) -> dict:
+        return _renamed(await super().aload())
 
     def save(self, must_create: bool = False) -> None:
         DatabaseStore.save(self, must_create)
         self._cache.set(self.cache_key, self._session, self._cache_seconds())
+
+
+def _renamed(data: dict) -> dict:
+    """Sessions signed in before Gilde's backends were its own name Django's or allauth's."""
+    if (backend := data.get(BACKEND_SESSION_KEY)) in RENAMED:
+        data[BACKEND_SESSION_KEY] = RENAMED[backend]
+    return data

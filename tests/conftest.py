@@ -50,6 +50,18 @@ def _english_outside_requests() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_header() -> None:
+    # The site header is kept per process ({% kept %}) for as long as the template is: each test
+    # renders its own, whatever settings an earlier test changed.
+    from django.template.loader import get_template  # noqa: PLC0415
+
+    from cop.templatetags.kept import KeptNode  # noqa: PLC0415
+
+    for node in get_template("base.html").template.nodelist.get_nodes_by_type(KeptNode):
+        node.parts.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     # allauth's rate limits live in the (Redis) cache; each test starts with none used.
     from django.core.cache import cache  # noqa: PLC0415 (needs configured settings)

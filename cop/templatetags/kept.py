@@ -22,8 +22,11 @@ register = template.Library()
 # A stand-in for the CSRF token while a part is rendered: random per process, so that no request
 # path or other text on the page can contain it.
 MARKER = secrets.token_hex(16)
-# Parts kept per tag at most (a path in the key makes one per page): about 4 KB each.
+# Parts kept per tag at most (a path in the key makes one per page), and the longest kept: the
+# header is about 1.2 K characters, but a key may hold a visitor's address or Referer (the language
+# switch's return address), which could otherwise fill a worker's memory with long ones.
 KEPT = 1000
+LONGEST = 8000
 
 
 class KeptNode(template.Node):
@@ -45,10 +48,12 @@ class KeptNode(template.Node):
         parts = self.parts.get(key)
         if parts is None:
             with context.push(csrf_token=MARKER):
-                parts = self.nodelist.render(context).split(MARKER)
-            if len(self.parts) >= KEPT:  # bounded, and cheaper than keeping the least recently used
-                self.parts.clear()
-            self.parts[key] = parts
+                rendered = self.nodelist.render(context)
+            parts = rendered.split(MARKER)
+            if len(rendered) <= LONGEST:
+                if len(self.parts) >= KEPT:  # bounded, and cheaper than keeping the least recently used
+                    self.parts.clear()
+                self.parts[key] = parts
         return mark_safe(str(token).join(parts))  # noqa: S308 (the template's own output, autoescaped)
 
 

@@ -87,3 +87,23 @@ def test_a_query_with_more_than_one_parameter_or_not_of_whole_rows_is_refused():
         two_parameters.rows(1)
     with pytest.raises(ImproperlyConfigured, match="whole rows"):
         Compiled(memberships_of).instances(1)
+    with pytest.raises(ImproperlyConfigured, match="whole rows"):
+        Compiled(lambda pk: User.objects.filter(pk=pk).only("email")).instances(1)  # deferred fields
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pk: Membership.objects.filter(user_id=pk).values_list("community_id", flat=True),  # [1], not [(1,)]
+        lambda pk: Membership.objects.filter(user_id=pk).values_list("community_id", named=True),
+        lambda pk: Membership.objects.filter(user_id=pk).values("community_id"),  # dictionaries
+    ],
+)
+def test_a_queryset_whose_rows_the_orm_would_shape_is_refused(build):
+    with pytest.raises(ImproperlyConfigured, match="plain values_list"):
+        Compiled(build).rows(1)
+
+
+def test_rows_and_instances_each_take_their_kind_of_queryset():
+    with pytest.raises(ImproperlyConfigured, match="needs a values_list"):
+        Compiled(lambda pk: User.objects.filter(pk=pk)).rows(1)

@@ -54,6 +54,54 @@ def test_the_header_is_what_rendering_it_each_time_gives(client, settings):
     assert f'name="next" value="{reverse("agenda")}"' in seen[intern.pk, reverse("agenda")]
 
 
+def visit(person, method, path, **headers):
+    """A page as `person` (None: a visitor) sees it; a post without its token, refused with the
+    403 page (which has the header)."""
+    client = Client(enforce_csrf_checks=True)
+    if person is not None:
+        client.force_login(person)
+    response = getattr(client, method)(path, headers={"accept-language": "nl", **headers})
+    assert response.status_code == (200 if method == "get" else 403)
+    return TOKEN.sub("", header(response))
+
+
+def test_every_value_the_header_shows_is_in_its_key(settings):
+    """Pairs of visits that differ in one value each, the header kept from the first before the
+    second asks: leaving any value out of the key would give the second the first's header (each
+    one checked by taking it out; signed in or not also shows in `user.is_manager`, which a
+    visitor's AnonymousUser lacks)."""
+    colleague, manager = UserFactory(language="nl"), UserFactory(language="nl", is_manager=True)
+    admin, english = UserFactory(language="nl", is_staff=True), UserFactory(language="en")
+    visits = [
+        (None, "get", "/accounts/login/", {}),
+        (None, "get", "/accounts/login/", {"accept-language": "en"}),  # the language
+        (colleague, "get", "/", {}),
+        (manager, "get", "/", {}),  # a manager
+        (admin, "get", "/", {}),  # an admin
+        (english, "get", "/", {}),  # the person's language
+        (colleague, "get", "/?week=2", {}),
+        (colleague, "get", "/?week=3", {}),  # where the language switch returns to
+        (colleague, "post", "/", {"referer": "http://testserver/agenda/"}),
+        (colleague, "post", "/agenda/", {"referer": "http://testserver/agenda/"}),  # the page (aria-current)
+        (colleague, "post", "/", {"referer": "http://testserver/?week=4"}),  # a post's return address
+        (None, "post", "/", {"referer": "http://testserver/agenda/"}),  # signed out
+    ]
+    header_node().parts.clear()
+    kept_headers = [visit(person, method, path, **headers) for person, method, path, headers in visits]
+    assert len(header_node().parts) == len(visits)
+    settings.DEBUG = True  # rendered every time
+    assert kept_headers == [visit(person, method, path, **headers) for person, method, path, headers in visits]
+    assert len(set(kept_headers)) == len(visits)
+
+
+def test_a_long_header_is_not_kept():
+    person = UserFactory(language="nl")
+    header_node().parts.clear()
+    visit(person, "get", "/?q=" + "x" * 50)
+    visit(person, "post", "/", referer="http://testserver/?q=" + '"' * 2000)  # 6 characters each, escaped
+    assert [key[-1] for key in header_node().parts] == ["/?q=" + "x" * 50]
+
+
 def test_each_visitor_gets_their_own_working_token():
     header_node().parts.clear()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)

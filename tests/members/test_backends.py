@@ -2,8 +2,10 @@
 as Django would read them, and sessions from before the backends were renamed still signed in."""
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user
 from django.core.cache import cache
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -20,12 +22,15 @@ def signed_in_as(client):
     return get_user(request)
 
 
-def test_the_signed_in_person_is_their_row_in_one_query(client, django_assert_num_queries):
+def test_the_signed_in_person_is_their_row_in_one_query_not_built_again(client, django_assert_num_queries, monkeypatch):
     person = UserFactory(full_name="Sanne Bakker", language="en", is_manager=True)
     UserFactory()
     client.force_login(person)
+    signed_in_as(client)  # the query compiled (once per process)
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda *args: pytest.fail("the ORM built the query"))
     with django_assert_num_queries(1):
         found = signed_in_as(client)
+    monkeypatch.undo()
     fields = [field.attname for field in User._meta.concrete_fields]
     assert [getattr(found, name) for name in fields] == [
         getattr(User.objects.get(pk=person.pk), name) for name in fields
@@ -70,3 +75,7 @@ def test_a_session_naming_the_old_backends_stays_signed_in(client, old, cached):
     }
     assert signed_in_as(client) == person
     assert client.get(reverse("home")).status_code == 200
+    store = SessionStore(store.session_key)
+    store[BACKEND_SESSION_KEY] = old
+    store.save()
+    assert async_to_sync(SessionStore(store.session_key).aload)()[BACKEND_SESSION_KEY].startswith("members.backends.")
