@@ -53,23 +53,24 @@ class Compiled[M: Model]:
         whole = names == [field.attname for field in queryset.model._meta.concrete_fields]
         return sql, queryset.model, names if whole else None
 
+    def _compiled_as(self, kind: type, needs: str) -> tuple[str, type[M], list[str] | None] | None:
+        """The compiled query, for a caller that takes querysets of `kind` only."""
+        compiled = self.compiled
+        if self.kind is not kind:
+            raise ImproperlyConfigured(f"{needs}, not {self.kind.__name__}")
+        return compiled
+
     def _run(self, sql: str, value: int) -> list[tuple]:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(sql, [value])
             return cursor.fetchall()
 
     def rows(self, value: int) -> list[tuple]:
-        compiled = self.compiled
-        if self.kind is not ValuesListIterable:
-            raise ImproperlyConfigured("rows() needs a values_list() queryset")
-        if compiled is None:
-            return list(self.build(value))
-        return self._run(compiled[0], value)
+        compiled = self._compiled_as(ValuesListIterable, "rows() needs a values_list() queryset")
+        return list(self.build(value)) if compiled is None else self._run(compiled[0], value)
 
     def instances(self, value: int) -> list[M]:
-        compiled = self.compiled
-        if self.kind is not ModelIterable:
-            raise ImproperlyConfigured("instances() needs a queryset of whole rows")
+        compiled = self._compiled_as(ModelIterable, "instances() needs a queryset of whole rows")
         if compiled is None:
             return list(self.build(value))
         sql, model, names = compiled
