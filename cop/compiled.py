@@ -8,7 +8,8 @@ once, with a stand-in for their one parameter, and afterwards run as that SQL wi
 
 Where the ORM would still do work per row (columns whose values need converting: any date on
 SQLite, as in embedded mode, or a JSON field), the query is left to the ORM: slower, never
-different. A query with more than the one parameter is refused."""
+different. A query with more than the one parameter, or whose rows the ORM would shape
+(values_list flat or named, values()), is refused."""
 
 from collections.abc import Callable
 from functools import cached_property
