@@ -31,7 +31,11 @@ class Compiled[M: Model]:
 
     def __init__(self, build: Callable[[int], QuerySet[M]]) -> None:
         self.build = build
-        self.kind: type | None = None  # the queryset's iterable class, once compiled
+
+    @cached_property
+    def kind(self) -> type:
+        """The queryset's iterable class: what the ORM makes of each row."""
+        return self.build(STAND_IN)._iterable_class
 
     @cached_property
     def compiled(self) -> tuple[str, type[M], list[str] | None] | None:
@@ -40,9 +44,8 @@ class Compiled[M: Model]:
         queryset = self.build(STAND_IN)
         # Rows as the cursor gives them are what values_list() gives, and whole rows what a plain
         # queryset turns into instances; flat=True, named=True or values() would differ.
-        if queryset._iterable_class not in {ValuesListIterable, ModelIterable}:
+        if self.kind not in {ValuesListIterable, ModelIterable}:
             raise ImproperlyConfigured(f"{queryset.query}: compile a plain values_list() or a queryset of rows")
-        self.kind = queryset._iterable_class
         compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
         if list(params) != [STAND_IN]:
