@@ -1,5 +1,5 @@
 """{% kept %} (cop/templatetags/kept.py): the site header rendered once per process for each
-language, role and page, each request with its own CSRF token."""
+language, role and menu entry, each request with its own CSRF token and return address."""
 
 import re
 
@@ -9,7 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from cop.templatetags import kept
-from tests.factories import UserFactory
+from feedback.links import invite_link
+from feedback.models import SurveyInvite
+from tests.factories import CommunityFactory, UserFactory
+from tests.feedback.helpers import member, survey_with
+from tests.feedback.helpers import path as link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +68,12 @@ def visit(person, method, path, **headers):
     return TOKEN.sub("", header(response))
 
 
-def test_every_value_the_header_shows_is_in_its_key(settings):
+def test_every_value_the_header_shows_is_in_its_key_or_put_in(settings):
     """Pairs of visits that differ in one value each, the header kept from the first before the
     second asks: leaving any value out of the key would give the second the first's header (each
     one checked by taking it out; signed in or not also shows in `user.is_manager`, which a
-    visitor's AnonymousUser lacks)."""
+    visitor's AnonymousUser lacks). The language switch's return address is put in: visits that
+    differ only in it share a part."""
     colleague, manager = UserFactory(language="nl"), UserFactory(language="nl", is_manager=True)
     admin, english = UserFactory(language="nl", is_staff=True), UserFactory(language="en")
     visits = [
@@ -78,25 +83,49 @@ def test_every_value_the_header_shows_is_in_its_key(settings):
         (manager, "get", "/", {}),  # a manager
         (admin, "get", "/", {}),  # an admin
         (english, "get", "/", {}),  # the person's language
+        (colleague, "get", "/agenda/", {}),  # the menu entry shown (aria-current)
+        (colleague, "get", "/notifications/preferences/", {}),  # no menu entry
+        # Put in, not kept apart: where the language switch returns to.
         (colleague, "get", "/?week=2", {}),
-        (colleague, "get", "/?week=3", {}),  # where the language switch returns to
-        (colleague, "post", "/", {"referer": "http://testserver/agenda/"}),
-        (colleague, "post", "/agenda/", {"referer": "http://testserver/agenda/"}),  # the page (aria-current)
+        (colleague, "get", "/?week=3", {}),
         (colleague, "post", "/", {"referer": "http://testserver/?week=4"}),  # a post's return address
         (None, "post", "/", {"referer": "http://testserver/agenda/"}),  # signed out
     ]
     kept_headers = [visit(person, method, path, **headers) for person, method, path, headers in visits]
-    assert len(header_node().parts) == len(visits)
+    assert len(header_node().parts) == 8
     settings.DEBUG = True  # rendered every time
     assert kept_headers == [visit(person, method, path, **headers) for person, method, path, headers in visits]
     assert len(set(kept_headers)) == len(visits)
+    assert 'name="next" value="/?week=3"' in kept_headers[9]
+    assert 'name="next" value="http://testserver/?week=4"' in kept_headers[10]
 
 
-def test_a_long_header_is_not_kept():
+def test_a_return_address_is_put_in_escaped_and_makes_no_part_of_its_own():
     person = UserFactory(language="nl")
     visit(person, "get", "/?q=" + "x" * 50)
-    visit(person, "post", "/", referer="http://testserver/?q=" + '"' * 2000)  # 6 characters each, escaped
-    assert [key[-1] for key in header_node().parts] == ["/?q=" + "x" * 50]
+    header = visit(person, "post", "/", referer='http://testserver/?q="<b>' + "x" * 9000)
+    assert 'value="http://testserver/?q=&quot;&lt;b&gt;' + "x" * 9000 + '"' in header
+    assert list(header_node().parts) == [("nl", True, False, False, "home")]
+
+
+def test_personal_links_share_one_header(client):
+    """Every survey link has an address of its own: one part for all of them (in the person's
+    language), and a link that fails shows the visitor's."""
+    survey = survey_with(CommunityFactory())
+    for language in ["nl", "nl", "en"]:
+        invite = SurveyInvite.objects.create(survey=survey, user=member(survey.community, user__language=language))
+        page = client.get(link_path(invite_link(invite)))
+        assert f'name="next" value="{link_path(invite_link(invite))}"' in page.text
+    client.get("/s/not-a-link/", headers={"accept-language": "nl"})
+    assert list(header_node().parts) == [("nl", False, "", False, ""), ("en", False, "", False, "")]
+
+
+def test_a_long_part_is_not_kept():
+    template = Template("{% load kept %}{% kept key %}<p>{{ text }}{{ csrf_token }}</p>{% endkept %}")
+    node = template.nodelist.get_nodes_by_type(kept.KeptNode)[0]
+    for text in ["short", "x" * kept.LONGEST]:
+        assert template.render(Context({"key": text, "text": text, "csrf_token": "t"})) == f"<p>{text}t</p>"
+    assert list(node.parts) == [("short",)]
 
 
 def test_each_visitor_gets_their_own_working_token():
@@ -135,3 +164,15 @@ def test_a_kept_part_must_name_its_values_and_hold_no_block():
         Template("{% load kept %}{% kept %}x{% endkept %}")
     with pytest.raises(TemplateSyntaxError, match="cannot hold a"):
         Template("{% load kept %}{% kept a %}{% block b %}x{% endblock %}{% endkept %}")
+    with pytest.raises(TemplateSyntaxError, match="as it is"):
+        Template("{% load kept %}{% kept a put b %}{{ b|upper }}{% endkept %}")
+    with pytest.raises(TemplateSyntaxError, match="by their names"):
+        Template("{% load kept %}{% kept a put b.c %}{{ b.c }}{% endkept %}")
+
+
+def test_values_put_in_each_time():
+    template = Template("{% load kept %}{% kept a put b c %}<p>{{ b }}{{ csrf_token }}{{ c }}{{ b }}</p>{% endkept %}")
+    node = template.nodelist.get_nodes_by_type(kept.KeptNode)[0]
+    assert template.render(Context({"a": 1, "b": "<i>", "c": "x", "csrf_token": "t"})) == "<p>&lt;i&gt;tx&lt;i&gt;</p>"
+    assert template.render(Context({"a": 1, "b": "y", "csrf_token": "u"})) == "<p>yuy</p>"
+    assert list(node.parts) == [(1,)]
