@@ -3,8 +3,9 @@
 Django turns a queryset into SQL anew each time it runs; for the simplest query that is about a
 million instructions (0.3 ms of a worker on the benchmark machine), five times what running the
 SQL and reading its rows costs the worker. Nearly every page asks for the signed-in person's row,
-and the agenda and calendar feed for their memberships, so those few queries are built by the ORM
-once, with a stand-in for their one parameter, and afterwards run as that SQL with the real value.
+the agenda and calendar feed for their memberships, and every survey link for its invitation, so
+those few queries are built by the ORM once, with a stand-in for their one parameter, and
+afterwards run as that SQL with the real value.
 
 Where the ORM would still do work per row (columns whose values need converting: any date on
 SQLite, as in embedded mode, or a JSON field), the query is left to the ORM: slower, never
@@ -13,21 +14,31 @@ different. A query with more than the one parameter, or whose rows the ORM would
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, ValuesListIterable
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 
 # The stand-in parameter: in range for any integer column (Django drops a lookup with a value out of
 # its field's range), and found by value among the compiled parameters.
 STAND_IN = 2_147_000_001
 
 
+class Query(NamedTuple):
+    sql: str
+    compiler: SQLCompiler  # after as_sql(): what each column of a row is (`select`, `klass_info`)
+    fetch_mode: object
+    names: list[str] | None  # the model's attribute names of its columns, if they are a whole row
+
+
 class Compiled[M: Model]:
     """`build(value)` is a queryset with one integer parameter: `rows(value)` runs a values_list()
     queryset and returns its tuples, `instances(value)` a queryset of whole rows of its model
-    (no select_related, no annotations) and returns the model instances."""
+    (select_related() allowed, no annotations) and returns the model instances, each with the
+    related rows selected, as the ORM makes them."""
 
     def __init__(self, build: Callable[[int], QuerySet[M]]) -> None:
         self.build = build
@@ -38,9 +49,8 @@ class Compiled[M: Model]:
         return self.build(STAND_IN)._iterable_class
 
     @cached_property
-    def compiled(self) -> tuple[str, type[M], list[str] | None] | None:
-        """The SQL, the model, and the attribute names of its columns where they are a whole row
-        of the model (else None); None where the ORM must run the query."""
+    def compiled(self) -> Query | None:
+        """The SQL and what its columns are; None where the ORM must run the query."""
         queryset = self.build(STAND_IN)
         # Rows as the cursor gives them are what values_list() gives, and whole rows what a plain
         # queryset turns into instances; flat=True, named=True or values() would differ.
@@ -53,11 +63,15 @@ class Compiled[M: Model]:
         columns = [expression for expression, _sql, _alias in compiler.select]
         if compiler.get_converters(columns):
             return None
-        names = [getattr(getattr(column, "target", None), "attname", None) for column in columns]
-        whole = names == [field.attname for field in queryset.model._meta.concrete_fields]
-        return sql, queryset.model, names if whole else None
+        names = None
+        if compiler.klass_info is not None and not compiler.annotation_col_map:
+            fields = compiler.klass_info["select_fields"]
+            names = [column.target.attname for column, _sql, _alias in compiler.select[fields[0] : fields[-1] + 1]]
+            whole = [field.attname for field in queryset.model._meta.concrete_fields]
+            names = names if fields[0] == 0 and names == whole else None
+        return Query(sql, compiler, queryset._fetch_mode, names)
 
-    def _compiled_as(self, kind: type, needs: str) -> tuple[str, type[M], list[str] | None] | None:
+    def _compiled_as(self, kind: type, needs: str) -> Query | None:
         """The compiled query, for a caller that takes querysets of `kind` only."""
         compiled = self.compiled
         if self.kind is not kind:
@@ -71,13 +85,22 @@ class Compiled[M: Model]:
 
     def rows(self, value: int) -> list[tuple]:
         compiled = self._compiled_as(ValuesListIterable, "rows() needs a values_list() queryset")
-        return list(self.build(value)) if compiled is None else self._run(compiled[0], value)
+        return list(self.build(value)) if compiled is None else self._run(compiled.sql, value)
 
     def instances(self, value: int) -> list[M]:
         compiled = self._compiled_as(ModelIterable, "instances() needs a queryset of whole rows")
         if compiled is None:
             return list(self.build(value))
-        sql, model, names = compiled
+        sql, compiler, fetch_mode, names = compiled
         if names is None:
-            raise ImproperlyConfigured(f"{model.__name__}: instances() needs a queryset of whole rows")
-        return [model.from_db(DEFAULT_DB_ALIAS, names, row) for row in self._run(sql, value)]
+            raise ImproperlyConfigured(f"{self.build(STAND_IN).query}: instances() needs a queryset of whole rows")
+        # As ModelIterable makes them: the model's columns first, then each related row's.
+        model, width = compiler.klass_info["model"], len(names)
+        related = get_related_populators(compiler.klass_info, compiler.select, DEFAULT_DB_ALIAS, fetch_mode)
+        found = []
+        for row in self._run(sql, value):
+            instance = model.from_db(DEFAULT_DB_ALIAS, names, row[:width], fetch_mode=fetch_mode)
+            for populator in related:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
