@@ -1,6 +1,7 @@
 """Surveys: opening one after a meeting (or as a pulse), inviting through the outbox with a
 personal link, and taking answers exactly once per invitee."""
 
+import contextlib
 import importlib
 import random
 import threading
@@ -11,11 +12,12 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cop.models import Community
+from feedback.first_answer import first_answer_store
 from feedback.models import (
     Answer,
     QuestionType,
@@ -220,7 +222,6 @@ def answers_validate(
     return cleaned, errors
 
 
-@transaction.atomic
 def response_submit(
     *, invite: SurveyInvite, answers: dict[int, dict], questions: list[SurveyQuestion] | None = None
 ) -> SurveyResponse:
@@ -235,6 +236,26 @@ def response_submit(
     # An anonymous survey's topics wait for its closing (topics_release_due): appearing in the
     # backlog the moment someone answers would tell who asked.
     lines = [] if survey.anonymous else _topic_lines(_topic_answers(survey, answers, questions))
+    # An invite loaded as answered stays answered (`responded_at` is never cleared): no claim to
+    # try. Otherwise the first answer, in one statement where the database allows it (its own
+    # transaction, unless topics are suggested with it).
+    if invite.responded_at is None and connection.vendor == "postgresql":
+        with transaction.atomic() if lines else contextlib.nullcontext():
+            # No time of its own for an anonymous response: it would match the invite's `responded_at`.
+            submitted = survey.opens_at if survey.anonymous else now
+            response = first_answer_store(invite=invite, survey=survey, answers=answers, at=now, submitted=submitted)
+            if response is not None:
+                _suggest(survey, lines, by=invite.user)
+                return response
+    with transaction.atomic():
+        return _response_store(invite=invite, survey=survey, answers=answers, lines=lines, now=now)
+
+
+def _response_store(
+    *, invite: SurveyInvite, survey: Survey, answers: dict[int, dict], lines: list[str], now: datetime
+) -> SurveyResponse:
+    """`response_submit` through the ORM: the first answer where one statement cannot store it,
+    a change of answers, an anonymous survey answered again (refused)."""
     if survey.anonymous:
         claimed = SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
         if not claimed:

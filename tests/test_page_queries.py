@@ -37,7 +37,7 @@ EXPECTED = {
     "meeting page, intern": (4, 4),
     "attendance list, facilitator": (5, 5),
     "survey form (personal link)": (2, 1),  # and one more to show earlier answers, if any
-    "survey submit (personal link)": (6, 8),  # a first answer, then a changed one
+    "survey submit (personal link)": (2, 8),  # a first answer (feedback.first_answer), then a changed one
     "survey results, facilitator": (11, 11),
     "community trend, facilitator": (5, 5),
     "member directory, intern": (6, 6),
