@@ -100,6 +100,9 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------------
+# The hottest queries as prepared statements of each connection (cop.compiled). Off behind a
+# pooler that hands a session's statements to other clients (PgBouncer in transaction mode).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
     # Persistent connections with a health check: one connection per gunicorn worker thread,

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from django.db import connection
 
+from cop.compiled import execute_prepared
 from feedback.models import Answer, Survey, SurveyInvite, SurveyResponse
 
 # The tables and columns are the models' (tests/feedback/test_first_answer.py holds them to it).
@@ -24,9 +25,10 @@ WITH claimed AS (
     UPDATE feedback_surveyinvite SET responded_at = %s WHERE id = %s AND responded_at IS NULL RETURNING 1
 ), response AS (
     INSERT INTO feedback_surveyresponse (id, survey_id, invite_id, submitted_at, updated_at)
-    SELECT %s, %s, %s, %s, %s FROM claimed RETURNING id
+    SELECT %s::uuid, %s::integer, %s::integer, %s::timestamptz, %s::timestamptz FROM claimed RETURNING id
 )"""
-# Typed in the SELECT: a VALUES column of parameters alone (all NULL, say) has no type of its own.
+# Typed in the SELECTs: a parameter of a prepared statement, or a VALUES column of parameters
+# alone (all NULL, say), has no type of its own.
 ANSWERS = """, answers AS (
     INSERT INTO feedback_answer (id, response_id, question_id, number, text, options)
     SELECT v.id::uuid, response.id, v.question_id::integer, v.number::smallint, v.text::text, v.options::jsonb
@@ -62,7 +64,8 @@ def first_answer_store(
             json.dumps(options),
         ]
     with connection.cursor() as cursor:
-        cursor.execute(_statement(len(answers)), params)
+        # Prepared (cop.compiled): planning it took PostgreSQL longer than running it.
+        execute_prepared(cursor, f"gilde_first_answer_{len(answers)}", _statement(len(answers)), params)
         (stored,) = cursor.fetchone()
     if not stored:
         return None

@@ -2,6 +2,7 @@
 SQL built once, and queries it cannot run as the ORM would refused."""
 
 import pytest
+from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -107,3 +108,88 @@ def test_a_queryset_whose_rows_the_orm_would_shape_is_refused(build):
 def test_rows_and_instances_each_take_their_kind_of_queryset():
     with pytest.raises(ImproperlyConfigured, match="needs a values_list"):
         Compiled(lambda pk: User.objects.filter(pk=pk)).rows(1)
+
+
+def test_instances_with_select_related_are_the_orms_with_their_related_rows(django_assert_num_queries):
+    from feedback.models import SurveyInvite  # noqa: PLC0415
+    from tests.feedback.helpers import member, survey_with  # noqa: PLC0415
+
+    survey = survey_with(CommunityFactory(name="Autotechniek"))
+    invite = SurveyInvite.objects.create(survey=survey, user=member(survey.community, user__full_name="Sanne Bos"))
+    SurveyInvite.objects.create(survey=survey, user=member(survey.community))  # another: never found
+    build = lambda pk: SurveyInvite.objects.select_related("survey__community", "user").filter(pk=pk)  # noqa: E731
+    compiled = Compiled(build)
+    with django_assert_num_queries(1):
+        [found] = compiled.instances(invite.pk)
+        names = (found.survey.title, found.survey.community.name, found.user.full_name)  # no query
+    assert names == (survey.title, "Autotechniek", "Sanne Bos")
+    [expected] = build(invite.pk)
+    for mine, orms in [(found, expected), (found.survey, expected.survey), (found.user, expected.user)]:
+        fields = [field.attname for field in type(mine)._meta.concrete_fields]
+        assert [getattr(mine, name) for name in fields] == [getattr(orms, name) for name in fields]
+        assert (mine._state.db, mine._state.adding) == ("default", False)
+    assert compiled.instances(0) == []
+
+
+def test_a_survey_link_opens_only_its_own_invitation_of_an_active_account():
+    from feedback.links import LINK_SALT, invite_from_link, invite_link  # noqa: PLC0415
+    from feedback.models import SurveyInvite  # noqa: PLC0415
+    from tests.feedback.helpers import member, survey_with  # noqa: PLC0415
+
+    survey = survey_with(CommunityFactory())
+    invite = SurveyInvite.objects.create(survey=survey, user=member(survey.community))
+    other = SurveyInvite.objects.create(survey=survey_with(survey.community), user=member(survey.community))
+    token = invite_link(invite).rstrip("/").rsplit("/", 1)[1]
+    assert invite_from_link(token) == invite
+    for values in [
+        [invite.pk, other.survey_id, invite.user_id],  # signed, but not this invitation's survey
+        [invite.pk, invite.survey_id, other.user_id],  # nor its person
+        ["1", invite.survey_id, invite.user_id],  # no number
+    ]:
+        assert invite_from_link(signing.dumps(values, salt=LINK_SALT, compress=True)) is None
+    User.objects.filter(pk=invite.user_id).update(is_active=False)
+    assert invite_from_link(token) is None
+
+
+def prepared_names():
+    from django.db import connection  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_compiled_query_is_prepared_once_per_connection(django_assert_num_queries):
+    from django.db import connection  # noqa: PLC0415
+
+    person = UserFactory()
+    compiled = Compiled(lambda pk: User.objects.filter(pk=pk))
+    with django_assert_num_queries(1) as captured:  # preparing it is setting up the connection
+        compiled.instances(person.pk)
+    assert captured.captured_queries[0]["sql"] == f"EXECUTE {compiled.name} ({person.pk})"
+    assert compiled.name in prepared_names()
+    connection.close()  # a connection made anew has no statements: prepared again
+    assert compiled.instances(person.pk)[0].pk == person.pk
+    assert compiled.name in prepared_names()
+
+
+def test_parameters_and_a_literal_percent_sign_in_a_prepared_statement():
+    from django.db import connection  # noqa: PLC0415
+
+    from cop.compiled import execute_prepared  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        for value in (1, 2):
+            execute_prepared(cursor, "gilde_test_percent", "SELECT %s::integer + %s::integer, '100%%'", [value, 10])
+            assert cursor.fetchall() == [(value + 10, "100%")]
+
+
+def test_prepared_statements_can_be_turned_off(settings, django_assert_num_queries):
+    settings.DATABASE_PREPARED_STATEMENTS = False  # behind PgBouncer in transaction mode, say
+    person = UserFactory()
+    compiled = Compiled(lambda pk: User.objects.filter(pk=pk))
+    with django_assert_num_queries(1) as captured:
+        assert compiled.instances(person.pk)[0].pk == person.pk
+    assert captured.captured_queries[0]["sql"].startswith("SELECT")
+    assert compiled.name not in prepared_names()
