@@ -21,7 +21,9 @@ What it does:
    with one query, with one cache read and signed in: what a round trip and a session cost),
    the agenda, the survey form and the survey submit (each submit a different invitee's answers
    where the data has enough open invitations, then the same ones again, which replaces the
-   answers; up to 2,000 invitations, made unanswered again at the start of every run), in
+   answers; up to 2,000 invitations, made unanswered again at the start of every run and of each
+   round, so that a round's submits are first answers, as a survey's are, until it runs past
+   them: how many were changes is reported), in
    BENCH_ROUNDS turns of every page, with the machine's busy CPU per request (/proc/stat) and
    how it divides between gunicorn, PostgreSQL, Redis and the load generator (/proc/<pid>/stat).
    The budget of a share of hello's throughput holds for the agenda and the submit (issue 9).
@@ -117,6 +119,7 @@ class Result:
     busy: float | None = 0.0
     stolen: float | None = 0.0
     processes: dict[str, float] = field(default_factory=dict)  # CPU seconds by kind (process_cpu)
+    changes: int = 0  # submits under load that changed answers: the round ran past its invitations
 
     @property
     def rate(self) -> float | None:
@@ -356,6 +359,8 @@ def load(
     for thread in threads:
         thread.join()
     elapsed, cpu_after, processes_after = time.monotonic() - started, cpu_times(), process_cpu(server.process.pid)
+    if prepared:
+        result.changes += max(0, sum(done) - len(prepared))
     result.requests, result.errors, result.seconds = (
         result.requests + sum(done),
         result.errors + sum(failed),
@@ -436,6 +441,11 @@ class Scenario:
             Survey.objects.filter(community=self.community).annotate(n=Count("responses")).order_by("-n", "-pk").first()
         )
 
+    def unanswer(self) -> None:
+        """The submits' invitations unanswered again (`make bench`, in its own database)."""
+        if self.reset:
+            self._unanswer(self.named)
+
     @staticmethod
     def _unanswer(invites: list) -> None:
         """Every run submits from the same state, these invitations unanswered: a run that found
@@ -481,6 +491,7 @@ class Scenario:
         named = list(open_invites.filter(survey__anonymous=False).order_by("pk")[:2000])
         if not named:
             raise SystemExit("The dataset has no open invitation to a named survey.")
+        self.named = named
         if self.reset:
             self._unanswer(named)
         questions = {}
@@ -611,6 +622,13 @@ def report(results: list[Result], about: dict[str, str], counts: dict[str, int],
             "run the hypervisor gave the cores to other machines (it lowers requests/s, not CPU per request)."
         ),
     ]
+    for result in results:
+        if result.page.post is not None and result.requests:
+            lines.append(
+                f"- {result.page.label}: {len(scenario.links):,} open invitations, made unanswered before each "
+                f"round; {result.requests - result.changes:,} of the {result.requests:,} submits under load were "
+                f"first answers, {result.changes:,} changes of answers (a round that ran past its invitations)."
+            )
     lines += [
         "",
         "## Where the CPU went under load",
@@ -736,6 +754,8 @@ def main() -> None:
         for _round in range(ROUNDS):
             for result in loaded:
                 prepared, cookies = sent[result.page.label]
+                if prepared:  # first answers again (outside the measured time)
+                    scenario.unanswer()
                 load(server, result.page, cookies, prepared, result)
         for result in loaded:
             cpu = "" if result.cpu_ms is None else f", {result.cpu_ms:.2f} ms machine CPU each"
