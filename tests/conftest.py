@@ -51,14 +51,16 @@ def _english_outside_requests() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _no_kept_header() -> None:
-    # The site header is kept per process ({% kept %}) for as long as the template is: each test
-    # renders its own, whatever settings an earlier test changed.
+    # The site header ({% kept %}) and whole pages (cop.kept_pages) are kept per process: each
+    # test renders its own, whatever settings or data an earlier test had.
     from django.template.loader import get_template  # noqa: PLC0415
 
+    from cop import kept_pages  # noqa: PLC0415
     from cop.templatetags.kept import KeptNode  # noqa: PLC0415
 
     for node in get_template("base.html").template.nodelist.get_nodes_by_type(KeptNode):
         node.parts.clear()
+    kept_pages._pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
+from cop.kept_pages import render_kept
 from cop.ratelimit import link_missed
 from feedback.links import invite_from_link
 from feedback.models import Answer, QuestionType
@@ -81,7 +82,9 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
                 survey.refresh_from_db()
                 if not survey.is_open:
                     return render(request, "feedback/closed.html", {"survey": survey}, status=410)
-            return render(request, "feedback/thanks.html", {"survey": survey})
+            # The same page for every invitee of the survey in a language (cop.kept_pages).
+            key = (survey.pk, survey.title, survey.anonymous)
+            return render_kept(request, "feedback/thanks.html", {"survey": survey}, key)
     else:
         values = _stored(invite, questions)
     rows = [_row(q, invite.user.language, values.get(q.pk), errors.get(q.pk)) for q in questions]
