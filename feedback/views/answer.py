@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -49,8 +50,15 @@ def _question_checked(request: HttpRequest, invite: object, questions: list) -> 
         return HttpResponse(status=400)
     values = _posted(request, [question])
     _answers, errors = answers_validate(survey=invite.survey, data=values, only=[question])
-    row = _row(question, invite.user.language, values.get(question.pk), errors.get(question.pk))
+    row = _row(question, translation.get_language(), values.get(question.pk), errors.get(question.pk))
     return render(request, "feedback/answer.html#question", {"row": row})
+
+
+def _language(request: HttpRequest, invite: object) -> str:
+    """The person is known from the link: the form speaks their language, unless this browser
+    chose one with the language switch (its cookie), which must then work here as on every page."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else invite.user.language
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,14 +68,16 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     if invite is None:  # signed: only a link that fails is counted (cop.ratelimit)
         return link_missed(request, "survey") or render(request, "feedback/invalid.html", status=404)
     survey = invite.survey
-    # The person is known from the link: show the form in their language.
-    translation.activate(invite.user.language)
-    request.LANGUAGE_CODE = invite.user.language
+    language = _language(request, invite)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
     if not survey.is_open:
         return render(request, "feedback/closed.html", {"survey": survey}, status=410)
     questions = survey_questions(survey)
     already_anonymous = survey.anonymous and invite.responded_at is not None
-    if request.method == "POST" and request.htmx and request.POST.get("validate"):
+    # Whether the field is there, not what it holds: `validate=` (empty) is a check of no known
+    # question (400), never a submit that stores.
+    if request.method == "POST" and request.htmx and "validate" in request.POST:
         return _question_checked(request, invite, questions)
     errors = {}
     if request.method == "POST" and not already_anonymous:
@@ -87,6 +97,6 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             return render_kept(request, "feedback/thanks.html", {"survey": survey}, key)
     else:
         values = _stored(invite, questions)
-    rows = [_row(q, invite.user.language, values.get(q.pk), errors.get(q.pk)) for q in questions]
+    rows = [_row(q, language, values.get(q.pk), errors.get(q.pk)) for q in questions]
     context = {"survey": survey, "rows": rows, "invite": invite, "already_anonymous": already_anonymous}
     return render(request, "feedback/answer.html", context, status=400 if errors else 200)

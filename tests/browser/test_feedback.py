@@ -55,6 +55,18 @@ def test_an_intern_answers_the_survey_from_the_email_on_a_phone(demo, live_serve
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt!")
     assert_accessible(page)
     shoot(page, "survey-thanks-nl-phone")
+    # The thank-you page is kept per process (cop.kept_pages): its language switch must carry this
+    # visitor's own CSRF token and return to the survey, now in English, answers kept.
+    page.get_by_role("button", name="EN English").click()
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+    expect(page.get_by_label("What did you find valuable about this meeting?")).to_have_value(
+        "De demonstratie met de meetapparatuur"
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you!")
+    assert_accessible(page)
+    shoot(page, "survey-thanks-en-desktop")
 
     facilitator = visit("/accounts/login/", width="desktop")
     log_in(facilitator, "facilitator@gilde.demo")

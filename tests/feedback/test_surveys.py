@@ -177,6 +177,31 @@ def test_anonymous_answers_cannot_be_tied_to_a_person_and_count_once(client, inv
     assert list(Topic.objects.values_list("title", "source", "suggested_by")) == [("Veilig werken", "survey", None)]
 
 
+@pytest.mark.parametrize(
+    ("cookie", "heading", "message"),
+    [
+        (None, "Bedankt!", "Hoogstens 4000 tekens."),
+        ("xx", "Bedankt!", "Hoogstens 4000 tekens."),
+        ("en", "Thank you!", "At most 4000 characters."),
+    ],
+)
+def test_the_personal_link_speaks_the_invitees_language_unless_the_switch_chose_one(
+    client, invite, settings, cookie, heading, message
+):
+    """The invitee (Dutch) is known from the link; the language switch sets a cookie, which wins,
+    or pressing EN on the survey would change nothing. An unknown cookie value is ignored."""
+    if cookie:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    rating, valuable, _topics = questions(invite)
+    url = path(invite_link(invite))
+    form = client.get(url)
+    assert ("How valuable was this meeting?" in form.text) is (cookie == "en")
+    headers = {"HX-Request": "true"}
+    checked = client.post(url, {"validate": str(valuable.pk), f"q{valuable.pk}": "x" * 4001}, headers=headers)
+    assert message in checked.text
+    assert heading in client.post(url, {f"q{rating.pk}": "4"}).text
+
+
 def test_a_closed_survey_and_a_forged_link(client, invite):
     assert client.get("/s/forged-token/").status_code == 404
     Survey.objects.filter(pk=invite.survey_id).update(closes_at=timezone.now() - timedelta(minutes=1))
@@ -197,6 +222,8 @@ def test_htmx_checks_one_question_as_it_changes_and_stores_nothing(client, invit
     assert 'role="alert"' not in fine.text
     assert "Prima" in fine.text
     assert client.post(url, {"validate": "999999"}, headers=headers).status_code == 400
+    # Empty is no question either (hypothesis found it stored a response as if submitted).
+    assert client.post(url, {"validate": "", f"q{valuable.pk}": "Prima"}, headers=headers).status_code == 400
     assert not SurveyResponse.objects.exists()
 
 
