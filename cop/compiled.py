@@ -14,6 +14,7 @@ different. A query with more than the one parameter, or whose rows the ORM would
 
 import itertools
 import re
+import time
 import weakref
 from collections.abc import Callable
 from functools import cached_property
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
@@ -35,6 +36,7 @@ STAND_IN = 2_147_000_001
 _prepared: weakref.WeakKeyDictionary[object, set[str]] = weakref.WeakKeyDictionary()
 _names = itertools.count(1)
 PLACEHOLDER = re.compile(r"%([%s])")
+STALE_PLAN = "0A000"  # PostgreSQL's feature_not_supported, as "cached plan must not change result type"
 
 
 def execute_prepared(cursor: object, name: str, sql: str, params: list) -> None:
@@ -46,14 +48,40 @@ def execute_prepared(cursor: object, name: str, sql: str, params: list) -> None:
         return
     done = _prepared.setdefault(connection.connection, set())
     if name not in done:
-        # Each parameter as $1, $2, ..., a literal % as itself: PREPARE is sent without parameters,
-        # on the driver's own cursor: setting up the connection, as Django's own first statements
-        # are, not one of the page's queries (which the query-count tests and Server-Timing count).
-        numbers = itertools.count(1)
-        statement = PLACEHOLDER.sub(lambda found: "%" if found[1] == "%" else f"${next(numbers)}", sql)
-        cursor.cursor.execute(f"PREPARE {name} AS {statement}")
+        _prepare(cursor, name, sql)
         done.add(name)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    execute = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
+    try:
+        cursor.execute(execute, params)
+    except NotSupportedError as error:
+        # "cached plan must not change result type": a migration changed a column this statement
+        # returns (old workers serve on while a deploy migrates). Outside a transaction nothing
+        # is lost: prepare it again. Inside one, which the error has aborted, this request fails
+        # and the connection is closed after it (Django's close_if_unusable_or_obsolete), so the
+        # next starts with nothing prepared rather than failing the same way until it is recycled.
+        if getattr(error.__cause__, "sqlstate", None) != STALE_PLAN:
+            raise
+        if connection.in_atomic_block:
+            connection.close_at = time.monotonic()
+            raise
+        done.discard(name)  # until it is prepared again: a failed PREPARE is tried anew next time
+        _prepare(cursor, name, sql, again=True)
+        done.add(name)
+        cursor.execute(execute, params)
+
+
+def _prepare(cursor: object, name: str, sql: str, *, again: bool = False) -> None:
+    # Each parameter as $1, $2, ..., a literal % as itself: PREPARE is sent without parameters,
+    # on the driver's own cursor: setting up the connection, as Django's own first statements
+    # are, not one of the page's queries (which the query-count tests and Server-Timing count).
+    # Django's error wrapper still turns the driver's errors into Django's (a lost connection is
+    # an OperationalError: the 503 page, not a 500) and marks the connection for its check.
+    numbers = itertools.count(1)
+    statement = PLACEHOLDER.sub(lambda found: "%" if found[1] == "%" else f"${next(numbers)}", sql)
+    with cursor.db.wrap_database_errors:
+        if again:
+            cursor.cursor.execute(f"DEALLOCATE {name}")
+        cursor.cursor.execute(f"PREPARE {name} AS {statement}")
 
 
 class Query(NamedTuple):

@@ -193,3 +193,50 @@ def test_prepared_statements_can_be_turned_off(settings, django_assert_num_queri
         assert compiled.instances(person.pk)[0].pk == person.pk
     assert captured.captured_queries[0]["sql"].startswith("SELECT")
     assert compiled.name not in prepared_names()
+
+
+def test_a_statement_that_cannot_be_prepared_fails_as_djangos_error():
+    """PREPARE goes to the driver's cursor, through Django's error wrapper: a lost connection
+    there is Django's OperationalError, which answers with the 503 page, not a 500."""
+    from django.db import ProgrammingError, connection  # noqa: PLC0415
+
+    from cop.compiled import execute_prepared  # noqa: PLC0415
+
+    with connection.cursor() as cursor, pytest.raises(ProgrammingError, match="gilde_no_such_table"):
+        execute_prepared(cursor, "gilde_test_missing", "SELECT 1 FROM gilde_no_such_table WHERE 1 = %s", [1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_column_changed_by_a_migration_under_a_prepared_statement():
+    """A deploy migrates while old workers serve: PostgreSQL refuses a prepared plan whose result
+    type changed. Outside a transaction the statement is prepared again and answers; inside one
+    the request fails and the connection is closed after it, to start afresh."""
+    from django.db import NotSupportedError, connection, transaction  # noqa: PLC0415
+
+    from cop.compiled import execute_prepared  # noqa: PLC0415
+
+    def word() -> list:
+        with connection.cursor() as cursor:
+            execute_prepared(cursor, "gilde_test_stale", "SELECT word FROM gilde_test_stale WHERE id = %s", [1])
+            return cursor.fetchall()
+
+    def migrate(kind: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE gilde_test_stale ALTER COLUMN word TYPE {kind}")
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE gilde_test_stale (id integer PRIMARY KEY, word varchar(10))")
+        cursor.execute("INSERT INTO gilde_test_stale VALUES (1, 'accu')")
+    try:
+        assert word() == [("accu",)]
+        migrate("varchar(40)")
+        assert word() == [("accu",)]  # prepared again, in autocommit
+        migrate("text")
+        with pytest.raises(NotSupportedError, match="cached plan must not change result type"), transaction.atomic():
+            word()
+        connection.close_if_unusable_or_obsolete()  # what Django does when the request ends
+        assert connection.connection is None
+        assert word() == [("accu",)]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE gilde_test_stale")
