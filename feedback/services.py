@@ -34,6 +34,11 @@ from meetings.topics import topic_suggest
 from members.models import Membership, User
 from members.selectors import community_users
 
+# Why a submit was refused, for the answer page (feedback.views.answer): each of these it turns
+# into a page; any other refusal is a fault and must not be thanked.
+SURVEY_CLOSED = "survey_closed"
+ALREADY_ANSWERED = "already_answered"
+
 
 def default_template() -> SurveyTemplate:
     """The organisation's post-meeting template. Made by a migration, and made again from the
@@ -231,7 +236,7 @@ def response_submit(
     `questions`: the survey's questions when the caller has them already (saves a query)."""
     survey = invite.survey
     if not survey.is_open:
-        raise ValidationError(_("This survey is closed."))
+        raise ValidationError(_("This survey is closed."), code=SURVEY_CLOSED)
     now = timezone.now()
     # An anonymous survey's topics wait for its closing (topics_release_due): appearing in the
     # backlog the moment someone answers would tell who asked.
@@ -259,7 +264,7 @@ def _response_store(
     if survey.anonymous:
         claimed = SurveyInvite.objects.filter(pk=invite.pk, responded_at__isnull=True).update(responded_at=now)
         if not claimed:
-            raise ValidationError(_("You already answered this anonymous survey."))
+            raise ValidationError(_("You already answered this anonymous survey."), code=ALREADY_ANSWERED)
         # No time of its own: it would match the invite's `responded_at`.
         opened = survey.opens_at
         response = SurveyResponse.objects.create(survey=survey, invite=None, submitted_at=opened, updated_at=opened)
@@ -305,7 +310,11 @@ def _topic_lines(answers: Any) -> list[str]:
     lines = []
     for answer in answers:
         text = answer["text"] if isinstance(answer, dict) else answer.text
-        lines.extend(line.strip(" -•*") for line in text.splitlines() if line.strip(" -•*"))
+        # Whitespace of every kind (tabs, no-break spaces pasted from a list) as one space, then
+        # the list's bullets off: a line of only those is no topic, where topic_suggest would
+        # refuse its empty title and, with it, the whole submit.
+        cleaned = (" ".join(line.split()).strip(" -•*") for line in text.splitlines())
+        lines.extend(line for line in cleaned if line)
     return lines
 
 

@@ -9,7 +9,13 @@ from cop.kept_pages import render_kept
 from cop.ratelimit import link_missed
 from feedback.links import invite_from_link
 from feedback.models import Answer, QuestionType
-from feedback.services import answers_validate, response_submit, survey_questions
+from feedback.services import (
+    ALREADY_ANSWERED,
+    SURVEY_CLOSED,
+    answers_validate,
+    response_submit,
+    survey_questions,
+)
 
 
 def _posted(request: HttpRequest, questions: list) -> dict[int, object]:
@@ -86,9 +92,12 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         if not errors:
             try:
                 response_submit(invite=invite, answers=answers, questions=questions)
-            except ValidationError:
+            except ValidationError as refused:
                 # A second click on an anonymous survey, or the survey closed meanwhile: the
-                # first answer stands; say what happened rather than fail.
+                # first answer stands; say what happened rather than fail. Anything else was not
+                # stored, and a thank-you would hide that.
+                if refused.code not in {SURVEY_CLOSED, ALREADY_ANSWERED}:
+                    raise
                 survey.refresh_from_db()
                 if not survey.is_open:
                     return render(request, "feedback/closed.html", {"survey": survey}, status=410)

@@ -177,6 +177,51 @@ def test_anonymous_answers_cannot_be_tied_to_a_person_and_count_once(client, inv
     assert list(Topic.objects.values_list("title", "source", "suggested_by")) == [("Veilig werken", "survey", None)]
 
 
+PASTED_LIST = "•\t\n \u00a0 \n- Isolatiemeting\n\t•  Werken   onder\tspanning \n*"
+
+
+@pytest.mark.parametrize("answered_before", [False, True])
+def test_topic_lines_of_only_bullets_and_whitespace_are_no_topics(client, invite, answered_before):
+    """A list pasted with tabs and no-break spaces: its empty lines are skipped, its topics kept
+    with their words one space apart. A line of only a bullet and a tab once made an empty
+    title, which topic_suggest refused, rolling back every answer behind a thank-you."""
+    rating, valuable, topics = questions(invite)
+    url = path(invite_link(invite))
+    if answered_before:  # a change of answers: the ORM path, not the first answer's statement
+        client.post(url, {f"q{rating.pk}": "2"})
+    response = client.post(url, {f"q{rating.pk}": "4", f"q{valuable.pk}": "Meten", f"q{topics.pk}": PASTED_LIST})
+    assert "Bedankt!" in response.text
+    stored = dict(Answer.objects.values_list("question", "text"))
+    assert stored.keys() == {rating.pk, valuable.pk, topics.pk}
+    assert "- Isolatiemeting\n\t•  Werken   onder\tspanning" in stored[topics.pk]  # the answer as typed
+    assert sorted(Topic.objects.values_list("title", flat=True)) == ["Isolatiemeting", "Werken onder spanning"]
+
+
+def test_an_anonymous_surveys_pasted_list_is_released_without_its_empty_lines(client, invite):
+    Survey.objects.filter(pk=invite.survey_id).update(anonymous=True)
+    rating, _valuable, topics = questions(invite)
+    client.post(path(invite_link(invite)), {f"q{rating.pk}": "3", f"q{topics.pk}": PASTED_LIST})
+    Survey.objects.filter(pk=invite.survey_id).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert topics_release_due() == 2
+    assert sorted(Topic.objects.values_list("title", flat=True)) == ["Isolatiemeting", "Werken onder spanning"]
+
+
+def test_a_submit_refused_for_another_reason_is_not_thanked(client, invite, monkeypatch):
+    """Only a closed survey and an anonymous survey answered already are pages of their own; any
+    other refusal stored nothing and must show as the fault it is (a 500, logged)."""
+    from django.core.exceptions import ValidationError  # noqa: PLC0415
+
+    from feedback.views import answer as view  # noqa: PLC0415
+
+    def refused(**_kwargs):
+        raise ValidationError("Give the topic a title.")
+
+    monkeypatch.setattr(view, "response_submit", refused)
+    rating, _valuable, _topics = questions(invite)
+    with pytest.raises(ValidationError):
+        client.post(path(invite_link(invite)), {f"q{rating.pk}": "3"})
+
+
 @pytest.mark.parametrize(
     ("cookie", "heading", "message"),
     [
@@ -245,13 +290,14 @@ def test_changing_an_answer_suggests_only_new_topics(client, invite):
 def test_a_second_anonymous_submit_racing_the_first_is_thanked_not_failed(client, invite, monkeypatch):
     from django.core.exceptions import ValidationError  # noqa: PLC0415
 
+    from feedback.services import ALREADY_ANSWERED  # noqa: PLC0415
     from feedback.views import answer as view  # noqa: PLC0415
 
     Survey.objects.filter(pk=invite.survey_id).update(anonymous=True)
     rating, _valuable, _topics = questions(invite)
 
     def already(**_kwargs):  # what the losing request of a double click meets
-        raise ValidationError("You already answered this anonymous survey.")
+        raise ValidationError("You already answered this anonymous survey.", code=ALREADY_ANSWERED)
 
     monkeypatch.setattr(view, "response_submit", already)
     response = client.post(path(invite_link(invite)), {f"q{rating.pk}": "3"})
