@@ -61,8 +61,10 @@ def _question_checked(request: HttpRequest, invite: object, questions: list) -> 
 
 
 def _language(request: HttpRequest, invite: object) -> str:
-    """The person is known from the link: the form speaks their language, unless this browser
-    chose one with the language switch (its cookie), which must then work here as on every page."""
+    """As on every page, a signed-in person's saved language, else the one this browser chose
+    with the language switch (its cookie); else the invitee's, who is known from the link."""
+    if request.user.is_authenticated:
+        return request.user.language
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return chosen if chosen in dict(settings.LANGUAGES) else invite.user.language
 

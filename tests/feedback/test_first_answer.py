@@ -2,6 +2,8 @@
 query, nothing written when the invitation was answered meanwhile, and the rest of
 `response_submit` unchanged around it."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -70,6 +72,11 @@ def test_the_statement_names_the_models_tables_and_columns():
     ]:
         for name in names:
             assert model._meta.get_field(name).column in sql
+    # Every column of each row it inserts: a field added later (with a Python default, which the
+    # database does not know) must be written here too, or this path alone would leave it empty.
+    for model in (SurveyResponse, Answer):
+        listed = re.search(rf"INSERT INTO {model._meta.db_table} \(([^)]*)\)", sql)[1]
+        assert sorted(listed.split(", ")) == sorted(field.column for field in model._meta.concrete_fields)
 
 
 def test_one_query_and_the_rows_the_orm_would_write(survey, django_assert_num_queries):

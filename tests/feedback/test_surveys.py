@@ -247,6 +247,17 @@ def test_the_personal_link_speaks_the_invitees_language_unless_the_switch_chose_
     assert heading in client.post(url, {f"q{rating.pk}": "4"}).text
 
 
+def test_signed_in_the_saved_language_wins_on_the_personal_link_as_everywhere(client, invite, settings):
+    """Pressed EN on a laptop once, NL on the phone since (saved: nl): signed in on the laptop,
+    the survey speaks Dutch like the rest of the site, not the laptop's old cookie."""
+    invite.user.language = "en"
+    invite.user.save(update_fields=["language"])
+    person = member(invite.survey.community, user__language="nl")
+    client.force_login(person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Hoe waardevol was deze bijeenkomst?" in client.get(path(invite_link(invite))).text
+
+
 def test_a_closed_survey_and_a_forged_link(client, invite):
     assert client.get("/s/forged-token/").status_code == 404
     Survey.objects.filter(pk=invite.survey_id).update(closes_at=timezone.now() - timedelta(minutes=1))
