@@ -65,8 +65,10 @@ def _language(request: HttpRequest, invite: object) -> str:
     with the language switch (its cookie); else the invitee's, who is known from the link."""
     if request.user.is_authenticated:
         return request.user.language
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    return chosen if chosen in dict(settings.LANGUAGES) else invite.user.language
+    try:  # as LocaleMiddleware reads it: "en-gb" is English
+        return translation.get_supported_language_variant(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or "")
+    except LookupError:
+        return invite.user.language
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,7 +100,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
                 # A second click on an anonymous survey, or the survey closed meanwhile: the
                 # first answer stands; say what happened rather than fail. Anything else was not
                 # stored, and a thank-you would hide that.
-                if refused.code not in {SURVEY_CLOSED, ALREADY_ANSWERED}:
+                if getattr(refused, "code", None) not in {SURVEY_CLOSED, ALREADY_ANSWERED}:
                     raise
                 survey.refresh_from_db()
                 if not survey.is_open:
