@@ -311,8 +311,8 @@ def _topic_lines(answers: Any) -> list[str]:
     for answer in answers:
         text = answer["text"] if isinstance(answer, dict) else answer.text
         # Whitespace of every kind (tabs, no-break spaces pasted from a list) as one space, then
-        # the list's bullets and zero-width characters off: a line of only those is no topic, where topic_suggest would
-        # refuse its empty title and, with it, the whole submit.
+        # the list's bullets and zero-width characters off: a line of only those is no topic,
+        # where topic_suggest would refuse its empty title and, with it, the whole submit.
         cleaned = (" ".join(line.split()).strip(" -•*\u200b\ufeff") for line in text.splitlines())
         lines.extend(line for line in cleaned if line)
     return lines

@@ -61,14 +61,13 @@ def _question_checked(request: HttpRequest, invite: object, questions: list) -> 
 
 
 def _language(request: HttpRequest, invite: object) -> str:
-    """As on every page, a signed-in person's saved language, else the one this browser chose
-    with the language switch (its cookie); else the invitee's, who is known from the link."""
-    if request.user.is_authenticated:
-        return request.user.language
-    try:  # as LocaleMiddleware reads it: "en-gb" is English
-        return translation.get_supported_language_variant(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or "")
-    except LookupError:
-        return invite.user.language
+    """The language the middleware chose where someone chose one (a signed-in person's saved
+    language, or the language switch's cookie on this browser); else the invitee's, known from
+    the link, rather than the browser's Accept-Language guess."""
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if request.user.is_authenticated or (cookie and translation.check_for_language(cookie)):
+        return translation.get_language()
+    return invite.user.language
 
 
 @require_http_methods(["GET", "POST"])
